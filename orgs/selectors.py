@@ -1,0 +1,129 @@
+"""Reads. Who sees what is decided here, once, for the pages and the API alike."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from .access import access_for
+from .codes import mask_id_number
+from .filters import OrganizationFilterSet, SupervisingUnitFilterSet
+from .hooks import ORGANIZATION_SCOPE_HOOKS
+from .models import Organization, Region, SupervisingUnit, UserScope
+
+Kind = UserScope.Kind
+
+
+def filtered(filterset_class, data, queryset, request=None):
+    """Apply a FilterSet; a bad filter value is a 400 naming the field. Filters only narrow the scope."""
+    filterset = filterset_class(data, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+def organizations_visible_to(user) -> QuerySet[Organization]:
+    qs = Organization.objects.select_related("region", "supervising_unit")
+    access = access_for(user)
+    for hook in ORGANIZATION_SCOPE_HOOKS:
+        narrowed = hook(access, qs)
+        if narrowed is not None:
+            return narrowed
+    match access.kind:
+        case Kind.STAFF | Kind.SYSTEM:
+            return qs.filter(region__code__startswith=access.region_code)
+        case Kind.UNIT:
+            return qs.filter(supervising_unit_id=access.supervising_unit_id)
+        case Kind.ORG:
+            return qs.filter(pk=access.organization_id)
+    return qs.none()
+
+
+def organization_list(*, user, filters) -> QuerySet[Organization]:
+    return filtered(OrganizationFilterSet, filters, organizations_visible_to(user))
+
+
+def organization_get(*, user, pk) -> Organization:
+    """The organization if the caller may see it; Organization.DoesNotExist (404) otherwise."""
+    return organizations_visible_to(user).get(pk=pk)
+
+
+def organization_history(*, user, organization: Organization) -> list[dict]:
+    masks = (
+        {} if can_see_id_number(user, organization) else {"legal_representative_id_number": mask_id_number}
+    )
+    return history_of(organization, masks=masks)
+
+
+def can_see_id_number(user, organization: Organization) -> bool:
+    """ID numbers are shown in full only to registrars of the organization's region."""
+    access = access_for(user)
+    return access.has_role(UserScope.Role.REGISTRAR) and access.covers_region(organization.region_id)
+
+
+def supervising_units_visible_to(user) -> QuerySet[SupervisingUnit]:
+    qs = SupervisingUnit.objects.select_related("region")
+    access = access_for(user)
+    if access.kind in (Kind.STAFF, Kind.SYSTEM):
+        return qs.filter(region__code__startswith=access.region_code)
+    if access.kind == Kind.UNIT:
+        return qs.filter(pk=access.supervising_unit_id)
+    if access.kind == Kind.ORG:
+        return qs.filter(organizations__pk=access.organization_id)
+    return qs.none()
+
+
+def supervising_unit_list(*, user, filters) -> QuerySet[SupervisingUnit]:
+    return filtered(SupervisingUnitFilterSet, filters, supervising_units_visible_to(user))
+
+
+def region_list(*, parent: str | None = None, q: str | None = None) -> QuerySet[Region]:
+    """Regions are public reference data."""
+    qs = Region.objects.all()
+    if parent:
+        qs = qs.filter(parent_id=parent)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs
+
+
+def history_of(obj, *, limit: int = 200, masks: dict | None = None) -> list[dict]:
+    """The object's history, newest first: who, when, what changed (old → new), for a django-simple-history model.
+
+    `masks` maps a field to the function that masks its values for this caller."""
+    masks = masks or {}
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            changes = [
+                {
+                    "field": c.field,
+                    **{k: _plain(masks.get(c.field, _same)(v)) for k, v in (("old", c.old), ("new", c.new))},
+                }
+                for c in delta.changes
+            ]
+        entries.append(
+            {
+                "id": record.history_id,
+                "at": record.history_date,
+                "actor": record.history_user.get_username() if record.history_user else None,
+                "action": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                "reason": record.history_change_reason or "",
+                "changes": changes,
+            }
+        )
+    return entries
+
+
+def _same(value):
+    return value
+
+
+def _plain(value):
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)

@@ -1,0 +1,3 @@
+app_name = "party_building"
+
+urlpatterns = []
