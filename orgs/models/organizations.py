@@ -131,6 +131,13 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name_initials = name_initials(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_initials", "updated_at"}
+        super().save(*args, **kwargs)
+
     @property
     def is_filed_only(self) -> bool:
         """A community organization filed (备案) rather than registered: a filing number, no credit code."""
@@ -169,13 +176,6 @@ class Organization(models.Model):
             errors["filing_number"] = [_("Only community organizations are filed with a filing number.")]
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self.name_initials = name_initials(self.name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_initials", "updated_at"}
-        super().save(*args, **kwargs)
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
