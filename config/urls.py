@@ -23,6 +23,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("party/", include("party_building.urls")),
     path("fees/", include("fees.urls")),
+    path("public/", include("fees.public_urls")),
     path("", include("orgs.urls")),
 ]
 if settings.DEBUG:

@@ -84,6 +84,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"registry: {created} organizations created ({Organization.objects.count()} in all)"
         )
+        logins = self.create_logins()
         for module_name in DEMO_EXTENSIONS:
             try:
                 module = importlib.import_module(module_name)
@@ -92,7 +93,7 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed(self.stdout)
-        self.print_logins()
+        self.print_logins(logins)
 
     def seed_registry(self) -> int:
         rng = random.Random(3205)
@@ -176,7 +177,8 @@ class Command(BaseCommand):
             made += 1
         return made
 
-    def print_logins(self):
+    def create_logins(self) -> list[tuple[str, str]]:
+        """One login per role (created once; the areas' demo data acts through them)."""
         gusu = "320508"
         unit = SupervisingUnit.objects.filter(region_id=CITY).order_by("id").first()
         organization = (
@@ -228,9 +230,7 @@ class Command(BaseCommand):
             ("applicant", "applicant", {}, "发起人 (applicant)"),
         ]
         User = get_user_model()
-        self.stdout.write("")
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}) at http://127.0.0.1:8000/login/")
-        for username, kind, extra, label in logins:
+        for username, kind, extra, _label in logins:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = User.objects.create_user(
@@ -247,4 +247,10 @@ class Command(BaseCommand):
                 if username == "city_admin":
                     user.is_staff = user.is_superuser = True
                     user.save(update_fields=["is_staff", "is_superuser"])
+        return [(username, label) for username, _kind, _extra, label in logins]
+
+    def print_logins(self, logins):
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}) at http://127.0.0.1:8000/login/")
+        for username, label in logins:
             self.stdout.write(f"  {username:<16} {label}")

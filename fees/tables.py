@@ -1,0 +1,40 @@
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import FeeCase
+
+
+def _row_class(record) -> str:
+    overdue = (
+        record.status == FeeCase.Status.RECTIFYING
+        and record.deadline
+        and record.deadline < timezone.localdate()
+    )
+    return "table-danger" if overdue else ""
+
+
+class FeeCaseTable(tables.Table):
+    number = tables.LinkColumn("fees:case_detail", args=[tables.A("pk")], verbose_name=_("case number"))
+    organization = tables.Column(
+        accessor="organization__name", verbose_name=_("organization"), order_by="organization__name"
+    )
+    amount_charged = tables.Column(attrs={"td": {"class": "text-end"}})
+    deadline = tables.DateColumn(format="Y-m-d")
+    created_at = tables.DateColumn(format="Y-m-d", verbose_name=_("received"))
+
+    class Meta:
+        model = FeeCase
+        fields = [
+            "number",
+            "organization",
+            "source",
+            "kind",
+            "fee_item",
+            "amount_charged",
+            "status",
+            "deadline",
+        ]
+        sequence = [*fields, "created_at"]
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        row_attrs = {"class": _row_class}
