@@ -17,7 +17,9 @@ class FeeCaseFilterSet(django_filters.FilterSet):
         choices=CaseOutcome.Outcome.choices, method="by_outcome", label=_("Outcome")
     )
     overdue = django_filters.BooleanFilter(method="by_overdue", label=_("Past the deadline"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("Changed since (ISO 8601)")
+    )
 
     class Meta:
         model = FeeCase

@@ -126,6 +126,21 @@ class CaseOutcome(models.Model):
 class CaseEvent(models.Model):
     """The case's timeline: every step with who, when and what."""
 
+    LABELS = {
+        "created": _("Received"),
+        "edited": _("Edited"),
+        "accept": _("Accepted"),
+        "dismiss": _("Dismissed"),
+        "start_investigation": _("Investigation started"),
+        "note": _("Investigation note"),
+        "answer": _("The association's answer"),
+        "decide": _("Decision"),
+        "submit_evidence": _("Evidence submitted"),
+        "verify": _("Rectification verified"),
+        "return": _("Returned for more rectification"),
+        "close": _("Closed"),
+    }
+
     case = models.ForeignKey(FeeCase, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=24)
     note = models.TextField(_("note"), blank=True)
@@ -137,6 +152,10 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    @property
+    def label(self):
+        return self.LABELS.get(self.action, self.action)
 
 
 def case_file_path(instance, filename):

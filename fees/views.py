@@ -41,7 +41,7 @@ def case_list(request):
     _require(request, "fees:read")
     if not _is_staff(request):
         return redirect("fees:my_cases")
-    filterset = FeeCaseFilterSet(request.GET or None, queryset=selectors.cases_visible_to(request.user))
+    filterset = FeeCaseFilterSet(request.GET, queryset=selectors.cases_visible_to(request.user))
     queryset = filterset.qs if filterset.is_valid() else selectors.cases_visible_to(request.user).none()
     table = FeeCaseTable(queryset)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)

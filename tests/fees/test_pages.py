@@ -38,6 +38,10 @@ def complaint_form(organization, **extra):
     }
 
 
+def file_complaint(organization):
+    return complaint_file_public(**{**complaint_form(organization), "organization": organization})
+
+
 def test_public_form_requires_the_challenge(gusu_org):
     client = Client()
     page = client.get("/public/fee-complaints/").content.decode()
@@ -61,9 +65,7 @@ def test_public_form_honeypot_refuses_bots(gusu_org):
 
 
 def test_tracking_page(gusu_org):
-    case = complaint_file_public(
-        **{k: v for k, v in complaint_form(gusu_org).items() if k != "kind"}, kind="other"
-    )
+    case = file_complaint(gusu_org)
     client = Client()
     found = client.get(
         "/public/fee-complaints/track/", {"tracking_number": case.tracking_number, "phone": "13912345678"}
@@ -80,9 +82,7 @@ def test_tracking_page(gusu_org):
 
 
 def test_supervisor_works_the_case_in_the_browser(supervisor_city, gusu_org, org_user):
-    case = complaint_file_public(
-        **{k: v for k, v in complaint_form(gusu_org).items() if k != "kind"}, kind="other"
-    )
+    case = file_complaint(gusu_org)
     FeeCase.objects.filter(pk=case.pk).update(enterprises_affected=10)
     staff = logged_in(supervisor_city)
     detail = staff.get(f"/fees/cases/{case.pk}/").content.decode()
@@ -116,9 +116,7 @@ def test_supervisor_works_the_case_in_the_browser(supervisor_city, gusu_org, org
 
 
 def test_decide_form_shows_the_rule_broken(supervisor_city, gusu_org):
-    case = complaint_file_public(
-        **{k: v for k, v in complaint_form(gusu_org).items() if k != "kind"}, kind="other"
-    )
+    case = file_complaint(gusu_org)
     FeeCase.objects.filter(pk=case.pk).update(status="investigating")
     staff = logged_in(supervisor_city)
     response = staff.post(
@@ -132,9 +130,7 @@ def test_decide_form_shows_the_rule_broken(supervisor_city, gusu_org):
 
 
 def test_other_district_supervisor_gets_404_page(supervisor_wuzhong, gusu_org):
-    case = complaint_file_public(
-        **{k: v for k, v in complaint_form(gusu_org).items() if k != "kind"}, kind="other"
-    )
+    case = file_complaint(gusu_org)
     assert logged_in(supervisor_wuzhong).get(f"/fees/cases/{case.pk}/").status_code == 404
 
 
@@ -142,9 +138,7 @@ def test_other_district_supervisor_gets_404_page(supervisor_wuzhong, gusu_org):
 def test_case_list_page_queries_do_not_grow(supervisor_city, rows, django_assert_max_num_queries):
     organization = make_org("320508")
     for _ in range(rows):
-        complaint_file_public(
-            **{k: v for k, v in complaint_form(organization).items() if k != "kind"}, kind="other"
-        )
+        file_complaint(organization)
     client = logged_in(supervisor_city)
     with django_assert_max_num_queries(12):
         response = client.get("/fees/", {"per_page": 100})
