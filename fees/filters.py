@@ -17,13 +17,14 @@ class FeeCaseFilterSet(django_filters.FilterSet):
         choices=CaseOutcome.Outcome.choices, method="by_outcome", label=_("Outcome")
     )
     overdue = django_filters.BooleanFilter(method="by_overdue", label=_("Past the deadline"))
+    closed_year = django_filters.NumberFilter(field_name="closed_at__year", label=_("Closed in (year)"))
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Changed since (ISO 8601)")
     )
 
     class Meta:
         model = FeeCase
-        fields = ["q", "status", "source", "kind", "outcome", "region", "organization", "overdue"]
+        fields = ["q", "status", "source", "kind", "outcome", "region", "organization", "overdue", "closed_year"]
 
     def search(self, queryset, name, value):
         value = value.strip()

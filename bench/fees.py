@@ -1,0 +1,209 @@
+"""Fee remediation at national scale (PostgreSQL).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/fees.py [--cases 500000]
+
+Needs the organizations of bench/generate.py. Adds fee cases up to --cases (COPY), then measures in one run:
+- the supervisor's case list (first page, 50 rows) for a city and for the whole country through the API,
+  against the same SQL run by raw psycopg and dumped to JSON (target ≤ 2×), with the API's query count;
+- opening a campaign over ~100,000 and over all (~1,000,000) organizations: time and peak memory of the
+  process that writes the targets (target: memory flat from 100,000 to 1,000,000).
+Figures go to stdout and bench/out/fees.json.
+"""
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+KINDS = ["dues_above_standard", "compulsory_membership", "compulsory_training", "compulsory_evaluation", "events",
+         "publications", "certification", "other"]  # fmt: skip
+SOURCES = ["complaint", "hotline", "self_inspection", "inspection", "referral", "media"]
+STATUSES = ["intake", "accepted", "investigating", "rectifying", "verified", "closed", "dismissed"]
+
+
+def add_cases(target: int) -> float:
+    """COPY fee cases onto random organizations until there are `target`."""
+    from fees.models import FeeCase
+
+    have = FeeCase.objects.count()
+    if have >= target:
+        return 0.0
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, region_id FROM orgs_organization ORDER BY random() LIMIT %s", [target - have]
+        )
+        organizations = cursor.fetchall()
+    rng = random.Random(9)
+    columns = (
+        "number, source, organization_id, fee_item, description, kind, amount_charged, enterprises_affected, "
+        "status, dismissal_reason, complainant_name, complainant_phone, complainant_company, anonymous, "
+        "deadline, created_at, updated_at"
+    )
+    raw = connection.connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY fees_feecase ({columns}) FROM STDIN") as copy:
+        for index, (org_id, region) in enumerate(organizations, start=have + 1):
+            status = rng.choice(STATUSES)
+            deadline = (
+                f"2026-{rng.randrange(1, 13):02d}-{rng.randrange(1, 28):02d}"
+                if status == "rectifying"
+                else None
+            )
+            stamp = f"2026-{rng.randrange(1, 12):02d}-{rng.randrange(1, 28):02d} 10:00:00+08"
+            copy.write_row(
+                (f"{region}-B-{index:07d}", rng.choice(SOURCES), org_id, "会费", "", rng.choice(KINDS),
+                 f"{rng.randrange(100, 100000)}.00", rng.randrange(0, 500), status, "", "", "", "", False,
+                 deadline, stamp, stamp)
+            )  # fmt: skip
+    raw.commit()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE fees_feecase")
+    return time.perf_counter() - started
+
+
+def timed(fn, repeat: int) -> dict:
+    for _ in range(3):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {
+        "median_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
+    }
+
+
+def case_list(region: str, repeat: int) -> dict:
+    from rest_framework.test import APIClient
+
+    from orgs.services import token_issue
+
+    _token, key = token_issue(
+        name=f"bench-fees-{region or 'all'}-{time.time_ns()}", scopes=["fees:read"], region=region
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    url = "/api/v1/fee-cases/?page_size=50"
+
+    def api():
+        response = client.get(url)
+        assert response.status_code == 200, response.content[:300]
+        return response
+
+    with CaptureQueriesContext(connection) as queries:
+        api()
+    sqls = [q["sql"] for q in queries.captured_queries if "fees_feecase" in q["sql"] or "fees_caseoutcome" in q["sql"]
+            or "fees_caseevent" in q["sql"]]  # fmt: skip
+
+    def raw():
+        rows = []
+        with connection.connection.cursor() as cursor:
+            for sql in sqls:
+                cursor.execute(sql)
+                names = [c.name for c in cursor.description]
+                rows.append([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
+        return json.dumps(rows, default=str)
+
+    api_time, raw_time = timed(api, repeat), timed(raw, repeat)
+    return {
+        "region": region or "national",
+        "api": api_time,
+        "raw_sql_json": raw_time,
+        "ratio": round(api_time["median_ms"] / raw_time["median_ms"], 2),
+        "queries": len(queries.captured_queries),
+    }
+
+
+def campaign_open_in_subprocess(region: str) -> dict:
+    """Populate a campaign in a fresh process, so its peak memory is its own."""
+    output = subprocess.run(
+        [sys.executable, __file__, "--populate", region],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def populate(region: str) -> None:
+    from fees.models import FeeCampaign
+    from fees.services import campaign_populate
+
+    campaign = FeeCampaign.objects.create(
+        name=f"bench {region}", region_id=region, categories=[], starts_on="2026-01-01", ends_on="2026-12-31"
+    )
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    written = campaign_populate(campaign_id=campaign.pk)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    FeeCampaign.objects.filter(pk=campaign.pk).delete()
+    print(json.dumps({"region": region or "national", "organizations": written, "seconds": round(seconds, 1),
+                      "peak_rss_mb": round(peak / 1024, 1), "growth_mb": round((peak - baseline) / 1024, 1)}))  # fmt: skip
+
+
+def region_with_about(n: int) -> str:
+    """The province whose live organizations are closest to n."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT substr(region_id, 1, 2) AS p, count(*) FROM orgs_organization "
+            "WHERE status IN ('active', 'abnormal') GROUP BY p ORDER BY abs(count(*) - %s) LIMIT 1",
+            [n],
+        )
+        return cursor.fetchone()[0]
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cases", type=int, default=500_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--city", default="3205")
+    parser.add_argument("--populate", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Run against PostgreSQL: set DATABASE_URL to the bench database.")
+    if args.populate is not None:
+        populate("" if args.populate == "national" else args.populate)
+        return
+    results = {"cases": args.cases, "load_seconds": round(add_cases(args.cases), 1)}
+    results["case_list"] = [case_list(args.city, args.repeat), case_list("", args.repeat)]
+    province = region_with_about(100_000)
+    results["campaign_open"] = [
+        campaign_open_in_subprocess(province),
+        campaign_open_in_subprocess("national"),
+    ]
+    small, large = results["campaign_open"]
+    results["memory_ratio_1m_vs_100k"] = round(large["peak_rss_mb"] / small["peak_rss_mb"], 2)
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    (out / "fees.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
