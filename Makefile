@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make integration`: the whole suite but e2e, on PostgreSQL and Redis; its worker starts inside pytest.
+INTEGRATION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_ci
+INTEGRATION_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install migrate demo lint format messages e2e integration bench clean
+.PHONY: run test install migrate demo lint format messages e2e integration ci bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -31,7 +34,8 @@ test: install
 	$(BIN)/python -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)
 
 integration: install
-	INTEGRATION=true $(BIN)/python -m pytest -m integration $(PYTEST_ARGS)
+	DATABASE_URL=$(INTEGRATION_DATABASE_URL) REDIS_URL=$(INTEGRATION_REDIS_URL) INTEGRATION=true \
+		$(BIN)/python -m pytest -m "not e2e" --create-db $(PYTEST_ARGS)
 
 e2e: install
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
@@ -39,6 +43,10 @@ e2e: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+ci:
+	bash .ci/run
 
 format: install
 	$(BIN)/ruff format .

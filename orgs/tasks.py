@@ -1,5 +1,8 @@
 from celery import shared_task
 
+from .annual_reports.tasks import apply_filing_deadline, daily_filing_deadline  # noqa: F401  (beat tasks)
+from .registration.tasks import lapse_preparations  # noqa: F401  (registration: beat task)
+
 
 @shared_task(acks_late=True, soft_time_limit=20 * 60, time_limit=25 * 60)
 def rebuild_search_columns(region_code: str = "") -> int:

@@ -2,6 +2,9 @@
 
 import pytest
 from django.core.management import call_command
+from django.test.utils import override_settings
+from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import blocking_manager_key
 
 from .factories import make_org, make_person, make_unit
 
@@ -10,6 +13,51 @@ from .factories import make_org, make_person, make_unit
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_regions", verbosity=0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Personas are created with passwords in nearly every test; PBKDF2's million rounds cost ~0.3 s each."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return (
+        "live_server" in names
+        or "transactional_db" in names
+        or (marker is not None and any(validate_django_db(marker)[:2]))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (`django_db(transaction=True)`, `live_server`) empties every table when it ends,
+    regions included: load them again for the tests after it (an idempotent upsert, about a second)."""
+    result = yield
+    if nextitem is not None and _is_transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            call_command("load_regions", verbosity=0)
+    return result
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_integration(request):
+    """Tasks run in the test's own process and transaction, also in the CI run that sets REDIS_URL
+    (which turns eager mode off); only `integration` tests send them to a real worker."""
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
 
 
 @pytest.fixture
@@ -103,3 +151,13 @@ def other_org_user(db, wuzhong_org):
 @pytest.fixture
 def applicant(db):
     return make_person("applicant", kind="applicant")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters and cached values live in the cache: every test starts with an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from .. import selectors, services
@@ -31,7 +32,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     """GB/T 2260 regions. Reference data: any authenticated caller may read them."""
 
     serializer_class = RegionSerializer
-    required_scopes = {"*": "orgs:read"}
+    permission_classes = [IsAuthenticated]  # applicants need them too (registration forms); anonymous: 401
     lookup_value_regex = r"\d{2,9}"
     filter_backends = []
     ordering = ("code",)
@@ -81,7 +82,9 @@ class OrganizationViewSet(
     serializer_class = OrganizationSerializer
     required_scopes = {**READ_WRITE, "history": "orgs:read", "change_status": "orgs:write"}
     filterset_class = OrganizationFilterSet
-    ordering_fields = ["name", "credit_code", "registered_on", "updated_at", "id", "registered_capital"]
+    # Only columns that are never NULL: a cursor cannot resume after a NULL (filed organizations have no
+    # credit code; registration dates may be missing), so `credit_code`/`registered_on` pages lost rows.
+    ordering_fields = ["name", "updated_at", "id", "registered_capital"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):

@@ -1,0 +1,499 @@
+"""Reads for party building. Who sees what is decided here, once, for the pages and the API alike.
+
+Scope: staff and system callers see the records of their region (code prefix); a staff login whose only
+role is `instructor` sees what touches the organizations of their current assignments; an organization's
+own users see their organization's leaders and the party organizations covering it; anyone else nothing."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
+
+from orgs.access import Access, access_for
+from orgs.models import AnnualReport, Organization, Region, UserScope
+from orgs.selectors import organizations_visible_to
+
+from .models import (
+    Assignment,
+    LeaderReview,
+    OrganizationLeader,
+    PartyCoverage,
+    PartyInstructor,
+    PartyMemberRecord,
+    PartyOrganization,
+    SecretaryReport,
+    SyncStep,
+    Visit,
+    WorkStation,
+)
+
+Kind = UserScope.Kind
+Role = UserScope.Role
+IDLE_DAYS = 90
+SHOULD_BUILD_MEMBERS = 3
+NEXT_LEVEL = {0: 2, 2: 4, 4: 6, 6: 9, 9: 9}
+
+
+# Who is calling
+
+
+def is_instructor_only(access: Access) -> bool:
+    """A staff login whose roles are only `instructor`: sees the organizations of their own assignments."""
+    return access.kind == Kind.STAFF and bool(access.roles) and set(access.roles) <= {Role.INSTRUCTOR}
+
+
+def _sees_region(access: Access) -> bool:
+    return access.kind in (Kind.STAFF, Kind.SYSTEM) and not is_instructor_only(access)
+
+
+# Dates: one definition of "current", "live" and "existing" for the pages, the API and the statistics
+
+
+def current_assignment_q(on: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}from_date__lte": on}) & (
+        Q(**{f"{prefix}to_date__isnull": True}) | Q(**{f"{prefix}to_date__gte": on})
+    )
+
+
+def live_coverage_q(on: date, prefix: str = "") -> Q:
+    """A cover in force on `on`: the cover's dates and its party organization's founding and dissolution."""
+    p = prefix
+    return (
+        Q(**{f"{p}from_date__lte": on})
+        & (Q(**{f"{p}to_date__isnull": True}) | Q(**{f"{p}to_date__gt": on}))
+        & (
+            Q(**{f"{p}party_organization__founded_on__isnull": True})
+            | Q(**{f"{p}party_organization__founded_on__lte": on})
+        )
+        & (
+            Q(**{f"{p}party_organization__dissolved_on__isnull": True})
+            | Q(**{f"{p}party_organization__dissolved_on__gt": on})
+        )
+    )
+
+
+def live_party_organization_q(on: date) -> Q:
+    return (Q(founded_on__isnull=True) | Q(founded_on__lte=on)) & (
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=on)
+    )
+
+
+def existing_organization_q(on: date) -> Q:
+    """Registered (存续) on `on`: status active or abnormal, or deregistered after that day."""
+    Status = Organization.Status
+    return (Q(registered_on__isnull=True) | Q(registered_on__lte=on)) & (
+        Q(status__in=[Status.ACTIVE, Status.ABNORMAL]) | Q(status=Status.DEREGISTERED, deregistered_on__gt=on)
+    )
+
+
+def covered_exists(on: date, *, own_only: bool = False) -> Exists:
+    covers = PartyCoverage.objects.filter(live_coverage_q(on), organization=OuterRef("pk"))
+    if own_only:
+        covers = covers.exclude(party_organization__level=PartyOrganization.Level.JOINT_BRANCH)
+    return Exists(covers)
+
+
+def instructed_exists(on: date) -> Exists:
+    return Exists(Assignment.objects.filter(current_assignment_q(on), organization=OuterRef("pk")))
+
+
+# Organizations (the hook registered in apps.py)
+
+
+def instructor_scope_hook(access: Access, queryset):
+    """ORGANIZATION_SCOPE_HOOKS: an instructor-only login sees the organizations of their current assignments."""
+    if not is_instructor_only(access):
+        return None
+    today = timezone.localdate()
+    mine = Assignment.objects.filter(
+        current_assignment_q(today), instructor__user_id=access.user_id, organization=OuterRef("pk")
+    )
+    return queryset.filter(Exists(mine), region__code__startswith=access.region_code)
+
+
+def _org_scope(user, field: str) -> Q:
+    """Q on an organization FK `field` restricting to what the caller may see."""
+    access = access_for(user)
+    if _sees_region(access):
+        return Q(**{f"{field}__region__code__startswith": access.region_code})
+    if access.kind is None:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__in": organizations_visible_to(user).values("pk")})
+
+
+# Party organizations
+
+
+def party_organizations_visible_to(user, *, covers: bool = True) -> QuerySet[PartyOrganization]:
+    """Party organizations the caller sees; `covers`: prefetch the live covers as `live_coverages`."""
+    qs = PartyOrganization.objects.select_related("region")
+    if covers:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "coverages",
+                queryset=PartyCoverage.objects.filter(to_date__isnull=True).only(
+                    "id", "organization_id", "party_organization_id"
+                ),
+                to_attr="live_coverages",
+            )
+        )
+    access = access_for(user)
+    if _sees_region(access):
+        return qs.filter(region__code__startswith=access.region_code)
+    if access.kind in (Kind.STAFF, Kind.ORG):
+        visible = organizations_visible_to(user).values("pk")
+        return qs.filter(
+            Exists(
+                PartyCoverage.objects.filter(
+                    party_organization=OuterRef("pk"), organization__in=visible, to_date__isnull=True
+                )
+            )
+        )
+    return qs.none()
+
+
+def subtree(node: PartyOrganization, *, user) -> list[PartyOrganization]:
+    """The node and everything under it, in tree order, each with `live_coverages`: two queries at any size
+    (the path prefix selects the nodes, and the covers by a join on the same prefix)."""
+    nodes = list(
+        party_organizations_visible_to(user, covers=False).filter(path__startswith=node.path).order_by("path")
+    )
+    by_node = defaultdict(list)
+    covers = PartyCoverage.objects.filter(
+        to_date__isnull=True, party_organization__path__startswith=node.path
+    ).only("id", "organization_id", "party_organization_id")
+    for cover in covers:
+        by_node[cover.party_organization_id].append(cover)
+    for item in nodes:
+        item.live_coverages = by_node.get(item.pk, [])
+    return nodes
+
+
+def children_of(node: PartyOrganization | None, *, user) -> QuerySet[PartyOrganization]:
+    """A node's children (or the roots of what the caller sees), each with its number of children."""
+    qs = party_organizations_visible_to(user).annotate(child_count=Count("children", distinct=True))
+    if node is None:
+        visible_ids = party_organizations_visible_to(user).values("pk")
+        return qs.exclude(parent__in=visible_ids).order_by("path")
+    return qs.filter(parent=node).order_by("name", "id")
+
+
+def organizations_under(node: PartyOrganization, *, on: date | None = None) -> QuerySet[Organization]:
+    """Organizations covered by the node or anything under it, today."""
+    on = on or timezone.localdate()
+    covers = PartyCoverage.objects.filter(
+        live_coverage_q(on),
+        organization=OuterRef("pk"),
+        party_organization__path__startswith=node.path,
+    )
+    return Organization.objects.select_related("region").filter(Exists(covers)).order_by("name", "id")
+
+
+# Instructors, visits
+
+
+def instructors_visible_to(user) -> QuerySet[PartyInstructor]:
+    qs = PartyInstructor.objects.select_related("region").prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.order_by("from_date", "id"))
+    )
+    access = access_for(user)
+    if _sees_region(access):
+        return qs.filter(region__code__startswith=access.region_code)
+    if is_instructor_only(access):
+        return qs.filter(user_id=access.user_id)
+    return qs.none()
+
+
+def visits_visible_to(user) -> QuerySet[Visit]:
+    qs = Visit.objects.select_related("instructor", "organization")
+    access = access_for(user)
+    if _sees_region(access):
+        return qs.filter(organization__region__code__startswith=access.region_code)
+    if is_instructor_only(access):
+        return qs.filter(instructor__user_id=access.user_id)
+    return qs.none()
+
+
+def idle_instructors(*, user, region: str = "", days: int = IDLE_DAYS) -> QuerySet[PartyInstructor]:
+    """Instructors with no visit logged in the last `days` days (or none ever)."""
+    since = timezone.localdate() - timedelta(days=days)
+    return (
+        instructors_visible_to(user)
+        .filter(region__code__startswith=region)
+        .annotate(last_visit=Max("visits__visited_on"))
+        .filter(Q(last_visit__isnull=True) | Q(last_visit__lt=since))
+        .order_by("region_id", "name", "id")
+    )
+
+
+def can_see_phone(user, instructor: PartyInstructor) -> bool:
+    """An instructor's phone is for party work: party officers and instructors of the region."""
+    access = access_for(user)
+    if access.kind == Kind.SYSTEM:
+        return access.can("party:read") and access.covers_region(instructor.region_id)
+    return access.has_role(Role.PARTY_OFFICER, Role.INSTRUCTOR) and (
+        access.covers_region(instructor.region_id) or instructor.user_id == access.user_id
+    )
+
+
+# Secretaries' reports
+
+
+def secretary_reports_visible_to(user) -> QuerySet[SecretaryReport]:
+    qs = SecretaryReport.objects.select_related("party_organization", "party_organization__parent")
+    access = access_for(user)
+    if _sees_region(access):
+        # the node's own region, or the region of the node above it (the level that evaluates)
+        return qs.filter(
+            Q(party_organization__region__code__startswith=access.region_code)
+            | Q(party_organization__parent__region__code__startswith=access.region_code)
+        )
+    return qs.filter(party_organization__in=party_organizations_visible_to(user).values("pk"))
+
+
+# Work stations
+
+
+def work_stations_visible_to(user) -> QuerySet[WorkStation]:
+    qs = WorkStation.objects.select_related("region").prefetch_related("funding", "organizations")
+    access = access_for(user)
+    if _sees_region(access):
+        return qs.filter(region__code__startswith=access.region_code)
+    if is_instructor_only(access):
+        return qs.filter(organizations__in=organizations_visible_to(user).values("pk")).distinct()
+    return qs.none()
+
+
+# Leaders and the privacy of party membership
+
+
+def leaders_visible_to(user) -> QuerySet[OrganizationLeader]:
+    return OrganizationLeader.objects.select_related("organization").filter(_org_scope(user, "organization"))
+
+
+def can_see_party_membership(user, organization: Organization | int) -> bool:
+    """Whether a named person is a party member: party officers and instructors within their scope, a system
+    with `party:read` in its region, and the organization's own users. Nobody else (public, supervising units,
+    other organizations, registrars), in pages, the API and exports."""
+    access = access_for(user)
+    org_id = organization if isinstance(organization, int) else organization.pk
+    if access.kind == Kind.ORG:
+        return access.organization_id == org_id
+    if access.kind == Kind.SYSTEM:
+        if not access.can("party:read"):
+            return False
+    elif not access.has_role(Role.PARTY_OFFICER, Role.INSTRUCTOR):
+        return False
+    if not access.can("party:read"):
+        return False
+    return organizations_visible_to(user).filter(pk=org_id).exists()
+
+
+def party_membership_visible_ids(user, organization_ids) -> set[int]:
+    """Of these organizations, those whose leaders' party membership the caller may see (one query)."""
+    access = access_for(user)
+    ids = set(organization_ids)
+    if not ids:
+        return set()
+    if access.kind == Kind.ORG:
+        return {access.organization_id} & ids
+    if not access.can("party:read"):
+        return set()
+    if access.kind != Kind.SYSTEM and not access.has_role(Role.PARTY_OFFICER, Role.INSTRUCTOR):
+        return set()
+    return set(organizations_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def leader_reviews_visible_to(user) -> QuerySet[LeaderReview]:
+    access = access_for(user)
+    if not (access.kind == Kind.SYSTEM or access.has_role(Role.PARTY_OFFICER, Role.INSTRUCTOR)):
+        return LeaderReview.objects.none()
+    return LeaderReview.objects.select_related("organization", "reviewed_by").filter(
+        _org_scope(user, "organization")
+    )
+
+
+# Six synchronous steps
+
+
+def sync_steps_visible_to(user) -> QuerySet[SyncStep]:
+    qs = SyncStep.objects.select_related("organization", "region")
+    access = access_for(user)
+    if _sees_region(access):
+        return qs.filter(region__code__startswith=access.region_code)
+    if is_instructor_only(access):
+        return qs.filter(organization__in=organizations_visible_to(user).values("pk"))
+    return qs.none()
+
+
+# Coverage ("两个覆盖"), computed in the database
+
+
+def _ratio(numerator: int, denominator: int) -> dict:
+    return {
+        "numerator": numerator,
+        "denominator": denominator,
+        "rate": round(numerator / denominator, 4) if denominator else None,
+    }
+
+
+def coverage_base(organizations: QuerySet, *, on: date) -> QuerySet:
+    return (
+        organizations.filter(existing_organization_q(on))
+        .order_by()
+        .annotate(_covered=covered_exists(on), _instructed=instructed_exists(on))
+    )
+
+
+COVERAGE_AGGREGATES = {
+    "denominator": Count("pk"),
+    "org_numerator": Count("pk", filter=Q(_covered=True)),
+    "work_numerator": Count("pk", filter=Q(_covered=True) | Q(_instructed=True)),
+}
+
+
+def _row(values: dict, **keys) -> dict:
+    return {
+        **keys,
+        "org_coverage": _ratio(values["org_numerator"] or 0, values["denominator"] or 0),
+        "work_coverage": _ratio(values["work_numerator"] or 0, values["denominator"] or 0),
+    }
+
+
+def coverage(
+    *,
+    user,
+    region: str,
+    org_type: str = "",
+    category: str = "",
+    group_by: str = "",
+    on: date | None = None,
+) -> dict:
+    """Live coverage of the region (prefix), type and category: the totals, or rows by region one level down
+    (plus a row for the organizations registered at the level itself, region = the queried code), by type
+    or by category. Rows add up to the total. A few queries, whatever the number of organizations."""
+    on = on or timezone.localdate()
+    organizations = organizations_visible_to(user).filter(region__code__startswith=region)
+    if org_type:
+        organizations = organizations.filter(org_type=org_type)
+    if category:
+        organizations = organizations.filter(category=category)
+    base = coverage_base(organizations, on=on)
+    if not group_by:
+        return _row(base.aggregate(**COVERAGE_AGGREGATES), region=region)
+    if group_by == "region":
+        width = NEXT_LEVEL[len(region)]
+        grouped = (
+            base.annotate(_key=Substr("region_id", 1, width))
+            .values("_key")
+            .annotate(**COVERAGE_AGGREGATES)
+            .order_by("_key")
+        )
+        rows = list(grouped)
+        names = dict(Region.objects.filter(code__in=[r["_key"] for r in rows]).values_list("code", "name"))
+        return {
+            "region": region,
+            "results": [_row(r, region=r["_key"], name=names.get(r["_key"], "")) for r in rows],
+        }
+    grouped = base.values(group_by).annotate(**COVERAGE_AGGREGATES).order_by(group_by)
+    return {"region": region, "results": [_row(r, region=region, **{group_by: r[group_by]}) for r in grouped]}
+
+
+# Worklists behind the coverage
+
+
+def _latest_accepted_party_members():
+    return Subquery(
+        AnnualReport.objects.filter(organization=OuterRef("pk"), status=AnnualReport.Status.ACCEPTED)
+        .order_by("-year")
+        .values("party_members")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _latest_recorded_party_members():
+    return Subquery(
+        PartyMemberRecord.objects.filter(organization=OuterRef("pk"))
+        .order_by("-recorded_on", "-id")
+        .values("formal_members")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _worklist_base(user, region: str, org_type: str = "", category: str = "") -> QuerySet[Organization]:
+    today = timezone.localdate()
+    qs = organizations_visible_to(user).filter(
+        existing_organization_q(today), region__code__startswith=region
+    )
+    if org_type:
+        qs = qs.filter(org_type=org_type)
+    if category:
+        qs = qs.filter(category=category)
+    return qs
+
+
+def should_build(*, user, region: str, org_type: str = "", category: str = "") -> QuerySet[Organization]:
+    """应建未建: 3 or more formal party members (latest accepted annual report or the officer's own record),
+    and no party organization of their own (a joint branch does not count)."""
+    today = timezone.localdate()
+    return (
+        _worklist_base(user, region, org_type, category)
+        .annotate(
+            report_party_members=_latest_accepted_party_members(),
+            recorded_party_members=_latest_recorded_party_members(),
+        )
+        .annotate(
+            party_members_known=Coalesce("recorded_party_members", "report_party_members", Value(0)),
+        )
+        .filter(
+            Q(report_party_members__gte=SHOULD_BUILD_MEMBERS)
+            | Q(recorded_party_members__gte=SHOULD_BUILD_MEMBERS)
+        )
+        .exclude(covered_exists(today, own_only=True))
+        .order_by("region_id", "name", "id")
+    )
+
+
+def uncovered(*, user, region: str, org_type: str = "", category: str = "") -> QuerySet[Organization]:
+    """Organizations with neither a party organization nor an instructor."""
+    today = timezone.localdate()
+    return (
+        _worklist_base(user, region, org_type, category)
+        .exclude(covered_exists(today))
+        .exclude(instructed_exists(today))
+        .order_by("region_id", "name", "id")
+    )
+
+
+# Statistics: rows per region x type x category for the metric registry
+
+
+def coverage_stat_rows(*, year: int, kind: str) -> list[dict]:
+    """org_coverage / work_coverage as of 31 December of `year`, numerator and denominator per cell."""
+    on = date(year, 12, 31)
+    base = coverage_base(Organization.objects.all(), on=on)
+    numerator = "org_numerator" if kind == "org" else "work_numerator"
+    rows = base.values("region_id", "org_type", "category").annotate(**COVERAGE_AGGREGATES)
+    return [
+        {
+            "region": r["region_id"],
+            "org_type": r["org_type"],
+            "category": r["category"],
+            "value": r[numerator],
+            "denominator": r["denominator"],
+        }
+        for r in rows
+    ]

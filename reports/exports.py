@@ -1,0 +1,303 @@
+"""Exports of lists and statistics to CSV / XLSX, written as a stream: rows come from `.values_list()`
+iterated with `.iterator(chunk_size=…)`, CSV through the csv module, XLSX through openpyxl's write-only
+workbook, so memory stays flat however many rows. Every source reads through the caller's scoped selector.
+
+A small export (≤ EXPORT_SYNC_MAX_ROWS rows) is written at once; a larger one is a Celery job (`Export`)
+whose progress the page polls."""
+
+import csv
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from orgs.models import AnnualReport, Organization
+from orgs.models.annual_reports import FIGURE_FIELDS
+
+from . import registry, selectors
+from .models import Export
+
+CHUNK = 2000
+PROGRESS_EVERY = 2000  # rows between two progress updates
+
+
+def sync_max_rows() -> int:
+    return int(getattr(settings, "EXPORT_SYNC_MAX_ROWS", 5000))
+
+
+@dataclass
+class Table:
+    """What an export writes: a header and a lazily produced stream of rows, and how many there are."""
+
+    name: str
+    header: list[str]
+    rows: Iterator[list]
+    count: int
+
+
+def _labels(choices) -> dict:
+    return {value: str(label) for value, label in choices}
+
+
+def organizations_table(user, filters) -> Table:
+    from orgs.selectors import organization_list
+
+    qs = organization_list(user=user, filters=filters).order_by("pk")
+    types, categories, statuses = (
+        _labels(Organization.OrgType.choices),
+        _labels(Organization.Category.choices),
+        _labels(Organization.Status.choices),
+    )
+    columns = [
+        "pk", "name", "credit_code", "filing_number", "org_type", "category", "region_id", "region__name",
+        "status", "registered_on", "legal_representative", "supervising_unit__name", "address", "phone",
+    ]  # fmt: skip
+    header = [
+        _("ID"), _("Name"), _("Unified social credit code"), _("Filing number"), _("Type"), _("Category"),
+        _("Region code"), _("Region"), _("Status"), _("Registered on"), _("Legal representative"),
+        _("Supervising unit"), _("Address"), _("Phone"),
+    ]  # fmt: skip
+
+    def rows():
+        for row in qs.values_list(*columns).iterator(chunk_size=CHUNK):
+            row = list(row)
+            row[4], row[5], row[8] = types.get(row[4], row[4]), categories.get(row[5], row[5]), statuses.get(row[8], row[8])
+            yield row
+
+    return Table("organizations", header, rows(), qs.count())
+
+
+def annual_reports_table(user, filters) -> Table:
+    try:
+        from orgs.annual_reports.selectors import report_list
+    except ImportError:  # pragma: no cover - the annual-report selectors are part of the tree
+        report_list = None
+    if report_list is not None:
+        qs = report_list(user=user, filters=filters)
+    else:  # pragma: no cover
+        from orgs.selectors import organizations_visible_to
+
+        qs = AnnualReport.objects.filter(organization__in=organizations_visible_to(user).values("pk"))
+    qs = qs.order_by("pk")
+    statuses, results = _labels(AnnualReport.Status.choices), _labels(AnnualReport.Result.choices)
+    columns = [
+        "pk", "organization__name", "organization__credit_code", "organization__region_id", "year", "status",
+        "result", *FIGURE_FIELDS,
+    ]  # fmt: skip
+    header = [
+        _("ID"), _("Organization"), _("Unified social credit code"), _("Region code"), _("Year"), _("Status"),
+        _("Result"), *(str(AnnualReport._meta.get_field(name).verbose_name) for name in FIGURE_FIELDS),
+    ]  # fmt: skip
+
+    def rows():
+        for row in qs.values_list(*columns).iterator(chunk_size=CHUNK):
+            row = list(row)
+            row[5], row[6] = statuses.get(row[5], row[5]), results.get(row[6], row[6])
+            yield row
+
+    return Table("annual_reports", header, rows(), qs.count())
+
+
+def stats_table(user, filters) -> Table:
+    """The rows of the stats API for the same parameters (metric, year, region, group_by, org_type, category);
+    without a metric, those of every metric."""
+    codes = [filters["metric"]] if filters.get("metric") else registry.codes()
+    params = {k: filters.get(k) for k in ("year", "region", "group_by", "org_type", "category")}
+    rows = [row for code in codes for row in selectors.stat_rows(user=user, metric=code, **params)]
+    header = [_("Metric"), _("Label"), _("Year"), _("Region code"), _("Region"), _("Type"), _("Category"),
+              _("Value"), _("Denominator"), _("Rate")]  # fmt: skip
+    types, categories = _labels(Organization.OrgType.choices), _labels(Organization.Category.choices)
+
+    def out():
+        for row in rows:
+            yield [
+                row["metric"], str(registry.get(row["metric"]).label), row["year"], row["region"],
+                row.get("region_name", ""), types.get(row["org_type"], row["org_type"]),
+                categories.get(row["category"], row["category"]), row["value"], row.get("denominator"), row.get("rate"),
+            ]  # fmt: skip
+
+    return Table("statistics", header, out(), len(rows))
+
+
+def drilldown_table(user, filters) -> Table:
+    qs = selectors.drilldown(
+        user=user,
+        metric=filters.get("metric"),
+        year=filters.get("year"),
+        region=filters.get("region"),
+        org_type=filters.get("org_type", ""),
+        category=filters.get("category", ""),
+    )
+    header = [_("ID"), _("Organization"), _("Unified social credit code"), _("Region code"), _("Type"),
+              _("Category"), _("Year"), _("Contribution")]  # fmt: skip
+    types, categories = _labels(Organization.OrgType.choices), _labels(Organization.Category.choices)
+
+    def rows():
+        for obj in qs.iterator(chunk_size=CHUNK):
+            row = selectors.drilldown_row(obj)
+            yield [
+                row["id"], row["organization_name"], row["credit_code"], row["region"],
+                types.get(row["org_type"], row["org_type"]), categories.get(row["category"], row["category"]),
+                row["year"], row["contribution"],
+            ]  # fmt: skip
+
+    return Table(f"drilldown-{filters.get('metric')}", header, rows(), qs.count())
+
+
+SOURCES = {
+    "organizations": organizations_table,
+    "annual_reports": annual_reports_table,
+    "stats": stats_table,
+    "drilldown": drilldown_table,
+}
+
+
+def table_for(*, user, source: str, filters: dict) -> Table:
+    if source not in SOURCES:
+        raise ValidationError({"source": [_("Unknown source.")]})
+    if source in ("stats", "drilldown"):
+        selectors.region_in_scope(user, filters.get("region"))  # 404 outside scope, before any work
+    return SOURCES[source](user, dict(filters or {}))
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    return value
+
+
+def write_csv(table: Table, stream, on_row=None) -> int:
+    """Write the table to a text stream (UTF-8 with BOM so that Excel opens the Chinese right)."""
+    stream.write("\ufeff")
+    writer = csv.writer(stream)
+    writer.writerow(table.header)
+    written = 0
+    for row in table.rows:
+        writer.writerow([_cell(v) for v in row])
+        written += 1
+        if on_row:
+            on_row(written)
+    return written
+
+
+def write_xlsx(table: Table, path_or_stream, on_row=None) -> int:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=table.name[:31])
+    sheet.append(table.header)
+    written = 0
+    for row in table.rows:
+        sheet.append([_cell(v) for v in row])
+        written += 1
+        if on_row:
+            on_row(written)
+    workbook.save(path_or_stream)
+    return written
+
+
+def csv_stream(table: Table) -> Iterator[str]:
+    """CSV lines for a StreamingHttpResponse (the page's direct download)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"
+    writer.writerow(table.header)
+    for row in table.rows:
+        writer.writerow([_cell(v) for v in row])
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def filename_for(table: Table, fmt: str) -> str:
+    return f"{table.name}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
+
+
+# --- background exports -----------------------------------------------------------------------------
+
+
+def export_create(*, user, source: str, format: str, filters: dict | None = None) -> Export:  # noqa: A002
+    """Check the request (source, format, filters, scope) and start the export: written at once when small,
+    else enqueued after the commit. Returns the Export (status done or pending)."""
+    if format not in Export.Format.values:
+        raise ValidationError({"format": [_("Use xlsx or csv.")]})
+    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    table = table_for(user=user, source=source, filters=filters)  # validates filters and scope
+    with transaction.atomic():
+        export = Export.objects.create(
+            user=user, source=source, format=format, filters=filters, total_rows=table.count
+        )
+    if table.count <= sync_max_rows():
+        export_write(export_id=export.pk, table=table)
+        export.refresh_from_db()
+    else:
+        from .tasks import export_run
+
+        transaction.on_commit(lambda: export_run.delay(export.pk))
+    return export
+
+
+def _report_progress(export_id: int, written: int, total: int) -> None:
+    progress = min(99, int(written * 100 / total)) if total else 99
+    Export.objects.filter(pk=export_id).update(progress=progress, rows_written=written, updated_at=timezone.now())
+
+
+def export_write(*, export_id: int, table: Table | None = None) -> Export:
+    """Write an export's file under MEDIA_ROOT/exports/, recording progress; safe to run again."""
+    export = Export.objects.select_related("user").get(pk=export_id)
+    if export.status == Export.Status.DONE and export.file:
+        return export
+    Export.objects.filter(pk=export_id).update(status=Export.Status.RUNNING, progress=0, error="")
+    try:
+        with override(settings.LANGUAGE_CODE):
+            table = table or table_for(user=export.user, source=export.source, filters=export.filters)
+            total = table.count
+
+            def on_row(written):
+                if written % PROGRESS_EVERY == 0:
+                    _report_progress(export_id, written, total)
+
+            name = filename_for(table, export.format)
+            directory = os.path.join(settings.MEDIA_ROOT, "exports", "tmp")
+            os.makedirs(directory, exist_ok=True)
+            temp_path = os.path.join(directory, f"{export_id}-{name}")
+            if export.format == Export.Format.CSV:
+                with open(temp_path, "w", encoding="utf-8", newline="") as stream:
+                    written = write_csv(table, stream, on_row)
+            else:
+                written = write_xlsx(table, temp_path, on_row)
+            with open(temp_path, "rb") as stream:
+                export.file.save(name, File(stream), save=False)
+            os.remove(temp_path)
+    except Exception as error:
+        Export.objects.filter(pk=export_id).update(
+            status=Export.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000], finished_at=timezone.now()
+        )
+        raise
+    Export.objects.filter(pk=export_id).update(
+        status=Export.Status.DONE,
+        progress=100,
+        rows_written=written,
+        total_rows=written,
+        file=export.file.name,
+        finished_at=timezone.now(),
+    )
+    export.refresh_from_db()
+    return export
+
+
+def exports_visible_to(user):
+    """Each user sees only the exports they asked for."""
+    if not getattr(user, "is_authenticated", False):
+        return Export.objects.none()
+    return Export.objects.filter(user=user)

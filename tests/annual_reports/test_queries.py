@@ -1,0 +1,72 @@
+"""List endpoints and list pages: the same query bound for 10 and 100 rows."""
+
+from datetime import date
+
+import pytest
+
+from orgs.models import AnnualReport, CreditListEntry, Rating
+from tests.factories import as_user, make_org
+
+YEAR = 2024
+
+
+def _rows(count, unit):
+    for index in range(count):
+        organization = make_org("320508", supervising_unit=unit if index % 2 else None)
+        AnnualReport.objects.create(
+            organization=organization, year=YEAR, status="submitted" if index % 2 else "unit_reviewed"
+        )
+        Rating.objects.create(
+            organization=organization, grade=3, awarded_on=date(2022, 1, 1), valid_until=date(2027, 1, 1)
+        )
+        CreditListEntry.objects.create(
+            organization=organization, list="abnormal", reason="x", listed_on=date(2025, 6, 1)
+        )
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/annual-reports/",
+        "/api/v1/ratings/",
+        "/api/v1/credit-list-entries/",
+        "/api/v1/public/organizations/",
+    ],
+)
+def test_api_lists(registrar_gusu, unit, rows, url, django_assert_max_num_queries):
+    _rows(rows, unit)
+    client = as_user(registrar_gusu)
+    with django_assert_max_num_queries(6):
+        response = client.get(url, {"page_size": 200})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) >= rows
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/annual-reports/?state=in_review",
+        "/annual-reports/queue/",
+        "/ratings/",
+        "/credit-lists/",
+        "/public/?q=测试",
+        "/public/credit-lists/",
+    ],
+)
+def test_list_pages(client, registrar_gusu, unit, rows, url, django_assert_max_num_queries):
+    _rows(rows, unit)
+    client.force_login(registrar_gusu)
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_unit_queue(client, unit_staff, unit, rows, django_assert_max_num_queries):
+    _rows(rows, unit)
+    client.force_login(unit_staff)
+    with django_assert_max_num_queries(12):
+        response = client.get("/annual-reports/queue/")
+    assert response.status_code == 200

@@ -1,0 +1,73 @@
+"""The `q` search: name substring, traditional characters, pinyin initials, credit-code prefix."""
+
+import pytest
+
+from orgs.models import Organization
+from orgs.search import name_initials, to_simplified
+from tests.factories import as_user, make_org
+
+from .api_helpers import ORGS
+
+
+@pytest.fixture
+def composite(db):
+    return make_org("320508", name="中国复合材料工业协会")
+
+
+@pytest.fixture
+def others(db):
+    return [make_org("320508", name="姑苏区丝绸行业协会"), make_org("320506", name="吴中区光伏行业协会")]
+
+
+def search(user, q):
+    response = as_user(user).get(ORGS, {"q": q})
+    assert response.status_code == 200
+    return {row["name"] for row in response.json()["results"]}
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "复合材料",  # substring
+        "中国复合材料工业协会",  # the whole name
+        "中國複合材料工業協會",  # traditional characters
+        "複合材料",  # part, traditional
+        "zgfhcl",  # pinyin initials
+        "ZGFHCL",
+        "fhclgy",  # initials from the middle
+        "  复合  ",  # spaces around
+    ],
+)
+def test_finds_the_association(registrar_city, composite, others, q):
+    assert search(registrar_city, q) == {"中国复合材料工业协会"}
+
+
+def test_credit_code_prefix(registrar_city, composite, others):
+    code = composite.credit_code
+    assert search(registrar_city, code[:16]) == {"中国复合材料工业协会"}
+    assert search(registrar_city, code[:16].lower()) == {"中国复合材料工业协会"}
+    assert search(registrar_city, code[2:16]) == set()  # a prefix, not any substring
+
+
+def test_nothing_matches(registrar_city, composite, others):
+    assert search(registrar_city, "不存在的名字") == set()
+    assert search(registrar_city, "xyzxyz") == set()
+
+
+def test_search_stays_in_scope(registrar_wuzhong, composite, others):
+    assert search(registrar_wuzhong, "zgfhcl") == set()
+    assert search(registrar_wuzhong, "行业协会") == {"吴中区光伏行业协会"}
+
+
+def test_initials_follow_a_rename(registrar_gusu, composite):
+    response = as_user(registrar_gusu).patch(f"{ORGS}{composite.pk}/", {"name": "苏州丝绸协会"}, format="json")
+    assert response.status_code == 200
+    assert Organization.objects.get(pk=composite.pk).name_initials == "szscxh"
+    assert search(registrar_gusu, "szsc") == {"苏州丝绸协会"}
+    assert search(registrar_gusu, "zgfhcl") == set()
+
+
+def test_helpers():
+    assert to_simplified("中國複合材料工業協會") == "中国复合材料工业协会"
+    assert name_initials("中国复合材料工业协会") == "zgfhclgyxh"
+    assert name_initials("A股投资者协会") == "agtzzxh"

@@ -1,0 +1,68 @@
+"""Party-building personas and builders (on top of tests/conftest.py)."""
+
+from datetime import date
+
+import pytest
+
+from party_building.models import Assignment, PartyCoverage, PartyInstructor, PartyOrganization, path_step
+from tests.factories import make_person
+
+
+@pytest.fixture
+def party_officer_gusu(db):
+    return make_person("party_officer_gusu", kind="staff", region_code="320508", roles=["party_officer"])
+
+
+@pytest.fixture
+def party_officer_wuzhong(db):
+    return make_person("party_officer_wuzhong", kind="staff", region_code="320506", roles=["party_officer"])
+
+
+@pytest.fixture
+def instructor_user(db):
+    return make_person("instructor_li", kind="staff", region_code="3205", roles=["instructor"])
+
+
+def make_node(name, level, region_code, *, parent=None, organizations=(), formal_members=5, **fields):
+    """A party organization saved directly (scaffolding; the services are tested through the API)."""
+    node = PartyOrganization.objects.create(
+        name=name,
+        level=level,
+        region_id=region_code,
+        parent=parent,
+        formal_members=formal_members,
+        **fields,
+    )
+    node.path = (parent.path if parent else "") + path_step(node.pk)
+    node.depth = len(node.path) // 11
+    node.save(update_fields=["path", "depth"])
+    for organization in organizations:
+        PartyCoverage.objects.create(
+            party_organization=node,
+            organization=organization,
+            from_date=fields.get("founded_on") or date(2020, 1, 1),
+        )
+    return node
+
+
+def make_instructor(
+    name="李指导", region_code="3205", *, user=None, organizations=(), from_date=date(2020, 1, 1)
+):
+    instructor = PartyInstructor.objects.create(
+        name=name, unit="苏州市委社会工作部", region_id=region_code, phone="13912345678", user=user
+    )
+    for organization in organizations:
+        Assignment.objects.create(instructor=instructor, organization=organization, from_date=from_date)
+    return instructor
+
+
+@pytest.fixture
+def work_committee(db):
+    return make_node("苏州市社会组织综合党委", "work_committee", "3205", formal_members=0)
+
+
+@pytest.fixture
+def industry_committee(work_committee):
+    return make_node(
+        "苏州市行业协会党委", "industry_committee", "3205", parent=work_committee, formal_members=0
+    )

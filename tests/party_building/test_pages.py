@@ -1,0 +1,210 @@
+"""The party-building pages, in Chinese: the tree (htmx), nodes, moving, coverage, instructors, 述职, stations,
+steps and reviews; who may open them; query counts with 10 and 100 rows."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from orgs.hooks import registry_event
+from orgs.models import Organization
+from party_building.models import (
+    LeaderReview,
+    PartyCoverage,
+    PartyOrganization,
+    SecretaryReport,
+    SyncStep,
+    Visit,
+    WorkStation,
+)
+from tests.factories import PASSWORD, make_org
+
+from .conftest import make_instructor, make_node
+
+
+def browser(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_tree_page_and_htmx_children(party_officer_city, work_committee, industry_committee):
+    branch = make_node("丝绸协会党支部", "branch", "320508", parent=industry_committee)
+    client = browser(party_officer_city)
+    html = client.get("/party/").content.decode()
+    assert work_committee.name in html and branch.name not in html
+    assert f'hx-get="/party/tree/{work_committee.pk}/children/"' in html
+    children = client.get(f"/party/tree/{work_committee.pk}/children/", HTTP_HX_REQUEST="true").content.decode()
+    assert industry_committee.name in children and "<html" not in children
+    deeper = client.get(f"/party/tree/{industry_committee.pk}/children/", HTTP_HX_REQUEST="true").content.decode()
+    assert branch.name in deeper
+
+
+def test_pages_refuse_without_party_scope(registrar_city, unit_staff):
+    for user in (registrar_city, unit_staff):
+        client = browser(user)
+        for path in ("/party/", "/party/coverage/", "/party/instructors/", "/party/reports/", "/party/steps/"):
+            assert client.get(path).status_code == 403, path
+    assert Client().get("/party/").status_code == 302
+
+
+def test_node_outside_the_region_is_404(party_officer_wuzhong):
+    node = make_node("姑苏支部", "branch", "320508")
+    assert browser(party_officer_wuzhong).get(f"/party/nodes/{node.pk}/").status_code == 404
+
+
+def node_form(**extra):
+    return {
+        "name": "新支部",
+        "level": "branch",
+        "region": "320508",
+        "formal_members": 3,
+        "probationary_members": 0,
+        **extra,
+    }
+
+
+def test_creating_a_joint_branch_in_the_browser(party_officer_city, industry_committee):
+    first, second = make_org("320508"), make_org("320508")
+    client = browser(party_officer_city)
+    response = client.post(
+        "/party/nodes/new/",
+        node_form(level="joint_branch", parent=industry_committee.pk, organizations=[first.pk, second.pk]),
+    )
+    node = PartyOrganization.objects.get(name="新支部")
+    assert response.status_code == 302 and response["Location"] == f"/party/nodes/{node.pk}/"
+    assert set(PartyCoverage.objects.filter(party_organization=node).values_list("organization_id", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
+    detail = client.get(f"/party/nodes/{node.pk}/").content.decode()
+    assert first.name in detail and second.name in detail
+    # the organizations under the industry committee include those of its joint branch
+    assert first.name in client.get(f"/party/nodes/{industry_committee.pk}/").content.decode()
+
+
+def test_a_rule_broken_in_the_browser_shows_beside_its_field(party_officer_city):
+    organization = make_org("320508")
+    response = browser(party_officer_city).post(
+        "/party/nodes/new/", node_form(level="joint_branch", organizations=[organization.pk])
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "is-invalid" in html
+    assert "联合党支部至少覆盖两个社会组织" in html
+    assert not PartyOrganization.objects.exists()
+
+
+def test_moving_a_subtree_in_the_browser(party_officer_city, work_committee, industry_committee):
+    other = make_node("另一党委", "industry_committee", "3205", parent=work_committee, formal_members=0)
+    branch = make_node("支部", "branch", "320508", parent=industry_committee)
+    client = browser(party_officer_city)
+    client.post(f"/party/nodes/{industry_committee.pk}/move/", {"parent": other.pk})
+    branch.refresh_from_db()
+    assert branch.path.startswith(other.path)
+    refused = client.post(f"/party/nodes/{other.pk}/move/", {"parent": branch.pk}, follow=True)
+    assert "不能移到自身或其下级组织之下" in refused.content.decode()
+
+
+def test_coverage_page_shows_figures_and_worklists(party_officer_city):
+    covered = make_org("320508", name="有支部协会")
+    make_org("320508", name="无人覆盖协会")
+    make_node("支部", "branch", "320508", organizations=[covered])
+    html = browser(party_officer_city).get("/party/coverage/", {"region": "320508"}).content.decode()
+    assert "50.0%" in html
+    assert "无人覆盖协会" in html
+    assert "两个覆盖" in html
+
+
+def test_secretary_report_pages(party_officer_gusu, party_officer_city, industry_committee):
+    branch = make_node("支部", "branch", "320508", parent=industry_committee)
+    district = browser(party_officer_gusu)
+    response = district.post("/party/reports/", {"party_organization": branch.pk, "year": 2025, "content": "述职内容"})
+    report = SecretaryReport.objects.get()
+    assert response["Location"] == f"/party/reports/{report.pk}/"
+    district.post(f"/party/reports/{report.pk}/", {"verb": "submit"})
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    assert 'value="evaluate"' not in district.get(f"/party/reports/{report.pk}/").content.decode()
+    city = browser(party_officer_city)
+    assert 'value="evaluate"' in city.get(f"/party/reports/{report.pk}/").content.decode()
+    city.post(f"/party/reports/{report.pk}/", {"verb": "evaluate", "grade": "good", "comment": "好"})
+    report.refresh_from_db()
+    assert (report.status, report.grade) == ("evaluated", "good")
+
+
+def test_steps_page_marks_done_and_not_applicable(party_officer_city, gusu_org):
+    registry_event.send(Organization, event="established", organization=gusu_org, actor=None, data={})
+    registry_event.send(Organization, event="charter_changed", organization=gusu_org, actor=None, data={})
+    done, other = SyncStep.objects.order_by("id")
+    client = browser(party_officer_city)
+    assert "收集党员信息" in client.get("/party/steps/").content.decode()
+    client.post(f"/party/steps/{done.pk}/complete/", {"status": "done"})
+    refused = client.post(f"/party/steps/{other.pk}/complete/", {"status": "not_applicable"}, follow=True)
+    assert "说明" in refused.content.decode()
+    client.post(f"/party/steps/{other.pk}/complete/", {"status": "not_applicable", "note": "章程已含党建条款"})
+    assert set(SyncStep.objects.values_list("status", flat=True)) == {"done", "not_applicable"}
+
+
+def test_instructor_pages(party_officer_city, instructor_user, gusu_org):
+    client = browser(party_officer_city)
+    client.post("/party/instructors/", {"name": "新指导员", "unit": "区委组织部", "region": "320508", "phone": "1"})
+    instructor = make_instructor(user=instructor_user, organizations=[gusu_org])
+    own = browser(instructor_user)
+    own.post(
+        f"/party/instructors/{instructor.pk}/",
+        {"form": "visit", "instructor": instructor.pk, "organization": gusu_org.pk, "visited_on": "2026-01-02", "content": "谈心"},
+    )
+    assert Visit.objects.filter(instructor=instructor).count() == 1
+    listing = own.get("/party/instructors/").content.decode()
+    assert "新指导员" not in listing and instructor.name in listing
+
+
+def test_reviews_and_stations_pages(party_officer_city, gusu_org):
+    client = browser(party_officer_city)
+    client.post(
+        "/party/reviews/",
+        {"organization": gusu_org.pk, "candidate_name": "赵六", "role": "legal_representative", "result": "passed"},
+    )
+    assert LeaderReview.objects.get().reviewed_by == party_officer_city
+    assert "赵六" in client.get("/party/reviews/").content.decode()
+    client.post(
+        "/party/stations/",
+        {"name": "党建工作站", "region": "320508", "organizations": [gusu_org.pk], "funding-year": 2025, "funding-amount": "100000"},
+    )
+    station = WorkStation.objects.get()
+    assert station.funding.get().amount == 100000
+    client.post(
+        f"/party/stations/{station.pk}/",
+        {"form": "activity", "date": "2026-01-03", "title": "联建活动", "participants": 20, "organizations": [gusu_org.pk]},
+    )
+    assert "联建活动" in client.get(f"/party/stations/{station.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_page_queries_do_not_grow(party_officer_city, rows, django_assert_max_num_queries):
+    root = make_node("两新工委", "work_committee", "3205", formal_members=0)
+    for index in range(rows):
+        organization = make_org("320508")
+        make_node(f"支部{index}", "branch", "320508", parent=root, organizations=[organization])
+        instructor = make_instructor(f"指导员{index}", organizations=[make_org("320506")])
+        Visit.objects.create(instructor=instructor, organization=organization, visited_on=date(2026, 1, 1), content="x")
+        registry_event.send(Organization, event="established", organization=organization, actor=None, data={})
+        SecretaryReport.objects.create(party_organization=PartyOrganization.objects.last(), year=2025, content="x")
+    client = browser(party_officer_city)
+    client.get("/party/")  # warm the session and the access cache
+    budgets = {
+        "/party/": 10,
+        f"/party/tree/{root.pk}/children/": 12,
+        f"/party/nodes/{root.pk}/": 16,
+        "/party/coverage/": 16,
+        "/party/instructors/": 14,
+        "/party/reports/": 12,
+        "/party/steps/": 12,
+        "/party/leaders/": 12,
+        "/party/reviews/": 12,
+        "/party/stations/": 12,
+    }
+    for path, budget in budgets.items():
+        with django_assert_max_num_queries(budget):
+            assert client.get(path).status_code == 200, path
