@@ -28,7 +28,7 @@ import os
 import random
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -56,27 +56,296 @@ KNOWN_NAMES = [
 ]
 
 # (field, share) — the middle part of a name; the suffix depends on the type.
-GROUP_FIELDS = """复合材料工业 软件行业 物流与采购 汽车工业 纺织工业 电子商务 机械工业 建筑业 房地产业 餐饮行业 烹饪
-酒店业 旅游 家具行业 装饰装修 物业管理 食品工业 乳制品 茶叶 水产 果品 花卉 蔬菜 畜牧业 种子 农业机械 中医药
-医院管理 护理 药学 医师 营养学 心理咨询 教育 民办教育 学前教育 职业教育 高等教育 图书馆 档案 出版
-印刷 广告 摄影家 书法家 美术家 音乐家 舞蹈家 戏剧家 作家 曲艺家 围棋 象棋 桥牌 篮球 足球 乒乓球 羽毛球
-游泳 田径 登山 自行车 钓鱼 健身气功 武术 太极拳 老年人体育 青年企业家 女企业家 个体劳动者 私营企业 中小企业
-外商投资企业 进出口商 商业联合 连锁经营 超市 再生资源 环境保护 节能 新能源 光伏 风能 电力 水利 土木工程 测绘
-地质 气象 海洋 航空 船舶工业 钢铁工业 有色金属 化学工业 石油 橡胶 塑料 造纸 陶瓷 玻璃 建材 水泥 混凝土
-人工智能 大数据 集成电路 互联网 信息化 网络安全 物联网 区块链 动漫 电影 广播电视 新闻工作者 律师 会计 审计
-税务师 资产评估 银行业 证券业 保险行业 融资担保 小额贷款 典当 拍卖 收藏家 钱币 集邮 科普 科技 发明 专利
-知识产权 标准化 质量管理 计量测试 安全生产 消防 应急救援 红十字 慈善 志愿者 社会工作 残疾人 老龄事业
-妇女儿童 青少年 家庭教育 婚姻家庭 殡葬 民俗文化 地方志 历史 考古 文物保护 博物馆 非物质文化遗产 诗词 楹联
-收藏 古琴 京剧 越剧 昆曲 粤剧 黄梅戏 杂技 魔术 剪纸 刺绣 陶艺 紫砂 玉石 珠宝 钟表 眼镜 美容美发 洗染
-家政服务 月嫂 保安 快递 出租汽车 道路运输 公共交通 港口 仓储 冷链 粮食 饲料 兽医 宠物 动物保护 野生动物保护
-林业 园林 绿化 湿地保护 生态 循环经济 乡村振兴 农民专业合作 村镇建设 城市规划 建筑师 勘察设计 工程监理
-招标投标 政府采购 人力资源 职业培训 就业促进 创业 校友 同乡 侨联 台商 港澳 海外联谊""".split()
-SERVICE_FIELDS = """社区养老服务 居家养老服务 康复 残疾人康复 儿童福利 青少年发展 心理健康服务 社会工作服务 公益服务
-法律援助服务 家庭教育指导 职业技能培训 外语培训 艺术培训 体育培训 科普教育 文化传播 环保公益 志愿服务
-邻里互助 助残服务 医疗服务 中医门诊 口腔门诊 护理 托育服务 早期教育 课外辅导 民办学校 图书阅读 非遗传承
-乡村振兴发展 创业孵化 人才服务 信息技术研究 经济研究 城市发展研究 生态环境研究 社区发展""".split()
-FOUNDATION_FIELDS = """教育发展 扶贫 慈善 见义勇为 助学 青少年发展 妇女发展 儿童 老龄事业 残疾人福利 红十字 科技创新 文化
-体育 医疗救助 环境保护 生态保护 乡村振兴 拥军优属 校友 侨界 公益 爱心""".split()
+GROUP_FIELDS = [
+    "复合材料工业",
+    "软件行业",
+    "物流与采购",
+    "汽车工业",
+    "纺织工业",
+    "电子商务",
+    "机械工业",
+    "建筑业",
+    "房地产业",
+    "餐饮行业",
+    "烹饪",
+    "酒店业",
+    "旅游",
+    "家具行业",
+    "装饰装修",
+    "物业管理",
+    "食品工业",
+    "乳制品",
+    "茶叶",
+    "水产",
+    "果品",
+    "花卉",
+    "蔬菜",
+    "畜牧业",
+    "种子",
+    "农业机械",
+    "中医药",
+    "医院管理",
+    "护理",
+    "药学",
+    "医师",
+    "营养学",
+    "心理咨询",
+    "教育",
+    "民办教育",
+    "学前教育",
+    "职业教育",
+    "高等教育",
+    "图书馆",
+    "档案",
+    "出版",
+    "印刷",
+    "广告",
+    "摄影家",
+    "书法家",
+    "美术家",
+    "音乐家",
+    "舞蹈家",
+    "戏剧家",
+    "作家",
+    "曲艺家",
+    "围棋",
+    "象棋",
+    "桥牌",
+    "篮球",
+    "足球",
+    "乒乓球",
+    "羽毛球",
+    "游泳",
+    "田径",
+    "登山",
+    "自行车",
+    "钓鱼",
+    "健身气功",
+    "武术",
+    "太极拳",
+    "老年人体育",
+    "青年企业家",
+    "女企业家",
+    "个体劳动者",
+    "私营企业",
+    "中小企业",
+    "外商投资企业",
+    "进出口商",
+    "商业联合",
+    "连锁经营",
+    "超市",
+    "再生资源",
+    "环境保护",
+    "节能",
+    "新能源",
+    "光伏",
+    "风能",
+    "电力",
+    "水利",
+    "土木工程",
+    "测绘",
+    "地质",
+    "气象",
+    "海洋",
+    "航空",
+    "船舶工业",
+    "钢铁工业",
+    "有色金属",
+    "化学工业",
+    "石油",
+    "橡胶",
+    "塑料",
+    "造纸",
+    "陶瓷",
+    "玻璃",
+    "建材",
+    "水泥",
+    "混凝土",
+    "人工智能",
+    "大数据",
+    "集成电路",
+    "互联网",
+    "信息化",
+    "网络安全",
+    "物联网",
+    "区块链",
+    "动漫",
+    "电影",
+    "广播电视",
+    "新闻工作者",
+    "律师",
+    "会计",
+    "审计",
+    "税务师",
+    "资产评估",
+    "银行业",
+    "证券业",
+    "保险行业",
+    "融资担保",
+    "小额贷款",
+    "典当",
+    "拍卖",
+    "收藏家",
+    "钱币",
+    "集邮",
+    "科普",
+    "科技",
+    "发明",
+    "专利",
+    "知识产权",
+    "标准化",
+    "质量管理",
+    "计量测试",
+    "安全生产",
+    "消防",
+    "应急救援",
+    "红十字",
+    "慈善",
+    "志愿者",
+    "社会工作",
+    "残疾人",
+    "老龄事业",
+    "妇女儿童",
+    "青少年",
+    "家庭教育",
+    "婚姻家庭",
+    "殡葬",
+    "民俗文化",
+    "地方志",
+    "历史",
+    "考古",
+    "文物保护",
+    "博物馆",
+    "非物质文化遗产",
+    "诗词",
+    "楹联",
+    "收藏",
+    "古琴",
+    "京剧",
+    "越剧",
+    "昆曲",
+    "粤剧",
+    "黄梅戏",
+    "杂技",
+    "魔术",
+    "剪纸",
+    "刺绣",
+    "陶艺",
+    "紫砂",
+    "玉石",
+    "珠宝",
+    "钟表",
+    "眼镜",
+    "美容美发",
+    "洗染",
+    "家政服务",
+    "月嫂",
+    "保安",
+    "快递",
+    "出租汽车",
+    "道路运输",
+    "公共交通",
+    "港口",
+    "仓储",
+    "冷链",
+    "粮食",
+    "饲料",
+    "兽医",
+    "宠物",
+    "动物保护",
+    "野生动物保护",
+    "林业",
+    "园林",
+    "绿化",
+    "湿地保护",
+    "生态",
+    "循环经济",
+    "乡村振兴",
+    "农民专业合作",
+    "村镇建设",
+    "城市规划",
+    "建筑师",
+    "勘察设计",
+    "工程监理",
+    "招标投标",
+    "政府采购",
+    "人力资源",
+    "职业培训",
+    "就业促进",
+    "创业",
+    "校友",
+    "同乡",
+    "侨联",
+    "台商",
+    "港澳",
+    "海外联谊",
+]
+SERVICE_FIELDS = [
+    "社区养老服务",
+    "居家养老服务",
+    "康复",
+    "残疾人康复",
+    "儿童福利",
+    "青少年发展",
+    "心理健康服务",
+    "社会工作服务",
+    "公益服务",
+    "法律援助服务",
+    "家庭教育指导",
+    "职业技能培训",
+    "外语培训",
+    "艺术培训",
+    "体育培训",
+    "科普教育",
+    "文化传播",
+    "环保公益",
+    "志愿服务",
+    "邻里互助",
+    "助残服务",
+    "医疗服务",
+    "中医门诊",
+    "口腔门诊",
+    "护理",
+    "托育服务",
+    "早期教育",
+    "课外辅导",
+    "民办学校",
+    "图书阅读",
+    "非遗传承",
+    "乡村振兴发展",
+    "创业孵化",
+    "人才服务",
+    "信息技术研究",
+    "经济研究",
+    "城市发展研究",
+    "生态环境研究",
+    "社区发展",
+]
+FOUNDATION_FIELDS = [
+    "教育发展",
+    "扶贫",
+    "慈善",
+    "见义勇为",
+    "助学",
+    "青少年发展",
+    "妇女发展",
+    "儿童",
+    "老龄事业",
+    "残疾人福利",
+    "红十字",
+    "科技创新",
+    "文化",
+    "体育",
+    "医疗救助",
+    "环境保护",
+    "生态保护",
+    "乡村振兴",
+    "拥军优属",
+    "校友",
+    "侨界",
+    "公益",
+    "爱心",
+]
 SUFFIXES = {
     "social_group": [("协会", 60), ("学会", 12), ("商会", 8), ("联合会", 6), ("促进会", 6), ("研究会", 5),
                      ("联谊会", 3)],
@@ -94,8 +363,14 @@ CATEGORIES = {
 TYPES = [("social_group", 55), ("social_service_agency", 43), ("foundation", 2)]
 STATUSES = [("active", 85), ("abnormal", 6), ("deregistered", 7), ("revoked", 2)]
 LEVEL_SHARE = [("province", 4), ("city", 16), ("county", 80)]
-DIRECT = {"industry_association", "chamber_of_commerce", "out_of_town_chamber", "township_chamber", "charity",
-          "community"}  # fmt: skip  (registered directly: usually no supervising unit)
+DIRECT = {
+    "industry_association",
+    "chamber_of_commerce",
+    "out_of_town_chamber",
+    "township_chamber",
+    "charity",
+    "community",
+}  # fmt: skip  (registered directly: usually no supervising unit)
 UNIT_NAMES = ["民政局", "教育局", "科学技术协会", "文化和旅游局", "卫生健康委员会", "体育局", "工商业联合会",
               "人力资源和社会保障局", "农业农村局", "商务局", "社会科学界联合会", "文学艺术界联合会"]  # fmt: skip
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -309,7 +584,19 @@ def add_units(conn, rng, provinces, cities, places, batch) -> dict:
 
 
 # --------------------------------------------------------------------------------------------- organizations
-def organization_rows(n, rng, provinces, cities, counties, places, units, columns, defaults, initials):
+def organization_rows(
+    n,
+    rng,
+    provinces,
+    cities,
+    counties,
+    places,
+    units,
+    columns,
+    defaults,
+    initials,
+    registered_until: date | None = None,
+):
     from orgs.codes import make_credit_code, org_body_from_number
 
     type_digit = {"social_group": "1", "social_service_agency": "2", "foundation": "3"}
@@ -353,7 +640,8 @@ def organization_rows(n, rng, provinces, cities, counties, places, units, column
         if category not in DIRECT or rng.random() < 0.15:
             candidates = units.get(city) or units.get(region[:2])
             unit = rng.choice(candidates) if candidates else None
-        registered = date(1985, 1, 1) + timedelta(days=rng.randrange((today - date(1985, 1, 1)).days))
+        last_day = registered_until or today
+        registered = date(1985, 1, 1) + timedelta(days=rng.randrange((last_day - date(1985, 1, 1)).days))
         created = stamp(rng, date(2021, 1, 1), today)
         updated = created + timedelta(days=rng.randrange(max((today - created.date()).days, 1)))
         row = dict(base)
@@ -386,7 +674,7 @@ def organization_rows(n, rng, provinces, cities, counties, places, units, column
         yield tuple(row.values())
 
 
-def add_organizations(conn, n, seed, batch, places_data, units) -> dict:
+def add_organizations(conn, n, seed, batch, places_data, units, registered_until=None) -> dict:
     from orgs.models import Organization
     from orgs.search import name_initials
 
@@ -409,11 +697,17 @@ def add_organizations(conn, n, seed, batch, places_data, units) -> dict:
     columns, defaults = copier(conn, "orgs_organization", Organization, {})
     rng = random.Random(seed)
     started = time.perf_counter()
-    rows = organization_rows(n, rng, provinces, cities, counties, places, units, columns, defaults, initials)
+    rows = organization_rows(
+        n, rng, provinces, cities, counties, places, units, columns, defaults, initials, registered_until
+    )
     with DroppedIndexes(conn, "orgs_organization") as dropped:
         written = copy_batches(conn, "orgs_organization", columns, rows, batch, "organizations", n)
         copied = time.perf_counter() - started
-    return {"organizations": written, "copy_seconds": round(copied, 1), "index_seconds": round(dropped.seconds, 1)}
+    return {
+        "organizations": written,
+        "copy_seconds": round(copied, 1),
+        "index_seconds": round(dropped.seconds, 1),
+    }
 
 
 def rng_name(rng, places, codes) -> str:
@@ -430,87 +724,129 @@ def make_name(prefix: str, field: str, suffix: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------- annual reports
-def report_rows(conn_read, years, rng, columns, defaults):
-    base = dict(zip(columns, defaults, strict=True))
-    last = date.today().year - 1
-    first = last - years + 1
-    with conn_read.cursor(name="orgs_for_reports") as cursor:
-        cursor.itersize = 20000
-        cursor.execute(
-            "SELECT id, org_type, status, registered_on FROM orgs_organization ORDER BY id"
-        )
-        for org_id, org_type, status, registered in cursor:
-            size = rng.lognormvariate(0, 1.2)  # one scale per organization, so its figures hang together
-            for year in range(first, last + 1):
-                if registered and registered.year > year:
-                    continue
-                latest = year == last
-                r = rng.random()
-                if status in ("deregistered", "revoked") and latest:
-                    continue
-                if latest and r < 0.12:
-                    state, result = rng.choice(["draft", "draft", "submitted", "unit_reviewed", "returned"]), ""
-                elif status == "abnormal" and r < 0.3:
-                    continue  # did not file: what put it on the abnormal list
-                else:
-                    state = "accepted"
-                    q = rng.random()
-                    result = "qualified" if q < 0.86 else "basically_qualified" if q < 0.96 else "unqualified"
-                grow = 1 + (year - first) * 0.04
-                income = Decimal(int(size * grow * rng.uniform(1e5, 1e6))) if org_type != "foundation" else \
-                    Decimal(int(size * grow * rng.uniform(1e6, 2e7)))  # fmt: skip
-                dues = (income * Decimal(rng.uniform(0.1, 0.6))).quantize(Decimal("1"))
-                donations = (income * Decimal(rng.uniform(0, 0.3))).quantize(Decimal("1"))
-                government = max(income - dues - donations, Decimal(0)) * Decimal(rng.uniform(0, 0.5))
-                expense = (income * Decimal(rng.uniform(0.7, 1.1))).quantize(Decimal("1"))
-                submitted = stamp(rng, date(year + 1, 3, 1), date(year + 1, 5, 31)) if state != "draft" else None
-                accepted = submitted + timedelta(days=rng.randrange(5, 40)) if state == "accepted" else None
-                unit_reviewed = submitted + timedelta(days=rng.randrange(1, 5)) if state in (
-                    "unit_reviewed", "accepted") else None  # fmt: skip
-                created = submitted - timedelta(days=rng.randrange(1, 30)) if submitted else \
-                    stamp(rng, date(year + 1, 1, 1), date(year + 1, 5, 31))  # fmt: skip
-                members = int(size * rng.uniform(20, 300))
-                row = dict(base)
-                row.update(
-                    organization_id=org_id, year=year, status=state, result=result,
-                    members_unit=members if org_type == "social_group" else 0,
-                    members_individual=int(members * rng.uniform(0, 3)) if org_type == "social_group" else 0,
-                    staff=max(1, int(size * rng.uniform(2, 15))), party_members=int(size * rng.uniform(0, 6)),
-                    income_total=income, income_dues=dues if org_type == "social_group" else Decimal(0),
-                    income_donations=donations, income_government=government.quantize(Decimal("1")),
-                    expense_total=expense, net_assets=(income * Decimal(rng.uniform(-0.2, 2))).quantize(Decimal("1")),
-                    jobs_posted=int(size * rng.uniform(0, 30)), graduate_jobs=int(size * rng.uniform(0, 10)),
-                    internship_posts=int(size * rng.uniform(0, 8)), graduates_hired=int(size * rng.uniform(0, 4)),
-                    standards_drafted=rng.choice([0, 0, 0, 0, 1, 2]), standards_joined=rng.choice([0, 0, 0, 1]),
-                    funds_raised=Decimal(int(size * rng.uniform(0, 2e5))),
-                    rural_funds=Decimal(int(size * rng.uniform(0, 5e4))),
-                    east_west_funds=Decimal(int(size * rng.uniform(0, 2e4))) if rng.random() < 0.2 else Decimal(0),
-                    projects_run=int(size * rng.uniform(0, 6)), beneficiaries=int(size * rng.uniform(0, 2000)),
-                    villages_paired=rng.choice([0, 0, 0, 1, 2]), events_held=int(size * rng.uniform(0, 20)),
-                    platforms_built=rng.choice([0, 0, 1]), disputes_mediated=int(size * rng.uniform(0, 5)),
-                    fees_reduced=Decimal(int(size * rng.uniform(0, 3e4))) if rng.random() < 0.3 else Decimal(0),
-                    enterprises_benefiting=int(size * rng.uniform(0, 50)),
-                    submitted_at=submitted, unit_reviewed_at=unit_reviewed, accepted_at=accepted,
-                    created_at=created, updated_at=accepted or submitted or created,
-                )  # fmt: skip
-                yield tuple(row.values())
+# One report per organization per year, generated IN the database (INSERT … SELECT, one statement per year):
+# 10,000,000 rows of Python-made tuples through COPY took ~45 minutes on the shared 2-CPU machine. Each
+# organization has one size (a log-normal scale from a hash of its id) so that its figures hang together over
+# the years; the latest year has drafts, submissions and returned reports, abnormal organizations often did
+# not file (a draft), deregistered/revoked ones never filed the latest year.
+REPORT_SQL = """
+WITH o AS (
+    SELECT id, org_type, status AS org_status,
+           exp(1.2 * sqrt(-2 * ln((hashint8(id)::bigint + 2147483649) / 4294967298.0))
+               * cos(2 * pi() * (hashint8(id + 7777777)::bigint + 2147483649) / 4294967298.0)) AS size
+    FROM orgs_organization
+), r AS (
+    SELECT o.*, random() AS r, random() AS r2, random() AS q, random() AS u,
+           (1 + (%(year)s - %(first)s) * 0.04) AS grow
+    FROM o
+), s AS (
+    SELECT r.*,
+           CASE WHEN %(latest)s AND org_status IN ('deregistered', 'revoked') THEN 'draft'
+                WHEN %(latest)s AND r < 0.12
+                     THEN (ARRAY['draft', 'draft', 'submitted', 'unit_reviewed', 'returned'])[1 + floor(r2 * 5)::int]
+                WHEN org_status = 'abnormal' AND r < 0.3 THEN 'draft'
+                ELSE 'accepted' END AS state,
+           round(CASE WHEN org_type = 'foundation' THEN size * grow * (1e6 + u * 1.9e7)
+                      ELSE size * grow * (1e5 + u * 9e5) END) AS income
+    FROM r
+), t AS (
+    SELECT s.*,
+           CASE WHEN state <> 'draft' THEN %(submit_from)s::timestamptz + random() * interval '91 days'
+                + interval '8 hours' + random() * interval '10 hours' END AS submitted,
+           round(income * (0.1 + random() * 0.5)) AS dues,
+           round(income * random() * 0.3) AS donations,
+           (size * random() * 300)::int AS members
+    FROM s
+)
+INSERT INTO orgs_annualreport ({columns})
+SELECT {values}
+FROM t
+"""
+REPORT_VALUES = {
+    "organization_id": "id",
+    "year": "%(year)s",
+    "status": "state",
+    "result": "CASE WHEN state = 'accepted' THEN CASE WHEN q < 0.86 THEN 'qualified' "
+              "WHEN q < 0.96 THEN 'basically_qualified' ELSE 'unqualified' END ELSE '' END",
+    "members_unit": "CASE WHEN org_type = 'social_group' THEN members ELSE 0 END",
+    "members_individual": "CASE WHEN org_type = 'social_group' THEN (members * random() * 3)::int ELSE 0 END",
+    "staff": "greatest(1, (size * (2 + random() * 13))::int)",
+    "party_members": "(size * random() * 6)::int",
+    "income_total": "income",
+    "income_dues": "CASE WHEN org_type = 'social_group' THEN dues ELSE 0 END",
+    "income_donations": "donations",
+    "income_government": "round(greatest(income - dues - donations, 0) * random() * 0.5)",
+    "expense_total": "round(income * (0.7 + random() * 0.4))",
+    "net_assets": "round(income * (-0.2 + random() * 2.2))",
+    "jobs_posted": "(size * random() * 30)::int",
+    "graduate_jobs": "(size * random() * 10)::int",
+    "internship_posts": "(size * random() * 8)::int",
+    "graduates_hired": "(size * random() * 4)::int",
+    "standards_drafted": "(ARRAY[0, 0, 0, 0, 1, 2])[1 + floor(random() * 6)::int]",
+    "standards_joined": "(ARRAY[0, 0, 0, 1])[1 + floor(random() * 4)::int]",
+    "funds_raised": "round(size * random() * 2e5)",
+    "rural_funds": "round(size * random() * 5e4)",
+    "east_west_funds": "CASE WHEN random() < 0.2 THEN round(size * random() * 2e4) ELSE 0 END",
+    "projects_run": "(size * random() * 6)::int",
+    "beneficiaries": "(size * random() * 2000)::int",
+    "villages_paired": "(ARRAY[0, 0, 0, 1, 2])[1 + floor(random() * 5)::int]",
+    "events_held": "(size * random() * 20)::int",
+    "platforms_built": "(ARRAY[0, 0, 1])[1 + floor(random() * 3)::int]",
+    "disputes_mediated": "(size * random() * 5)::int",
+    "fees_reduced": "CASE WHEN random() < 0.3 THEN round(size * random() * 3e4) ELSE 0 END",
+    "enterprises_benefiting": "(size * random() * 50)::int",
+    "submitted_at": "submitted",
+    "unit_reviewed_at": "CASE WHEN state IN ('unit_reviewed', 'accepted') "
+                        "THEN submitted + interval '1 day' + random() * interval '4 days' END",
+    "accepted_at": "CASE WHEN state = 'accepted' THEN submitted + interval '5 days' + random() * interval '35 days' END",
+    "created_at": "coalesce(submitted - interval '1 day' - random() * interval '29 days', "
+                  "%(created_from)s::timestamptz + random() * interval '150 days')",
+    "updated_at": "coalesce(submitted + interval '20 days', submitted, "
+                  "%(created_from)s::timestamptz + random() * interval '150 days')",
+}  # fmt: skip
 
 
 def add_reports(conn, years, seed, batch) -> dict:
     from orgs.models import AnnualReport
 
-    have = conn.execute("SELECT count(*) FROM orgs_annualreport").fetchone()[0]
-    if have:
+    last = date.today().year - 1
+    first = last - years + 1
+    done = {year for (year,) in conn.execute("SELECT DISTINCT year FROM orgs_annualreport")}
+    todo = [year for year in range(first, last + 1) if year not in done]  # resumable, a year at a time
+    if not todo:
+        have = conn.execute("SELECT count(*) FROM orgs_annualreport").fetchone()[0]
         print(f"  {have:,} annual reports already there (use --reset to rebuild)")
-        return {"annual_reports": have, "copy_seconds": 0.0, "index_seconds": 0.0}
+        return {"annual_reports": have, "insert_seconds": 0.0, "index_seconds": 0.0}
     columns, defaults = copier(conn, "orgs_annualreport", AnnualReport, {})
-    rng = random.Random(seed + 1)
+    values, params = [], {}
+    for column, default in zip(columns, defaults, strict=True):
+        if column in REPORT_VALUES:
+            values.append(REPORT_VALUES[column])
+        else:
+            params[f"d_{column}"] = default
+            values.append(f"%(d_{column})s")
+    sql = REPORT_SQL.format(columns=", ".join(columns), values=",\n       ".join(values))
     started = time.perf_counter()
-    with connect() as reader, DroppedIndexes(conn, "orgs_annualreport") as dropped:
-        rows = report_rows(reader, years, rng, columns, defaults)
-        written = copy_batches(conn, "orgs_annualreport", columns, rows, batch, "annual reports")
+    written = 0
+    conn.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
+    with DroppedIndexes(conn, "orgs_annualreport") as dropped:
+        for year in todo:
+            t = time.perf_counter()
+            cursor = conn.execute(sql, {**params, "year": year, "first": first, "latest": year == last,
+                                        "submit_from": f"{year + 1}-03-01 00:00+08",
+                                        "created_from": f"{year + 1}-01-01 00:00+08"})  # fmt: skip
+            conn.commit()
+            written += cursor.rowcount
+            print(
+                f"  annual reports {year}: {cursor.rowcount:,} rows in {time.perf_counter() - t:.1f}s",
+                flush=True,
+            )
         copied = time.perf_counter() - started
-    return {"annual_reports": written, "copy_seconds": round(copied, 1), "index_seconds": round(dropped.seconds, 1)}
+    return {
+        "annual_reports": written,
+        "insert_seconds": round(copied, 1),
+        "index_seconds": round(dropped.seconds, 1),
+    }
 
 
 # --------------------------------------------------------------------------------------------- applications
@@ -564,15 +900,229 @@ def add_applications(conn, n, seed, batch, places_data, units) -> dict:
     return {"applications": written, "copy_seconds": round(time.perf_counter() - started, 1)}
 
 
+# --------------------------------------------------------------------------------------------- party building
+PARTY_FIELDS = [
+    "行业协会商会",
+    "社会服务机构",
+    "基金会",
+    "科技类社会组织",
+    "文化体育类社会组织",
+    "公益慈善类社会组织",
+]
+
+
+def add_party(conn, n, subtree, seed, batch) -> dict:
+    """n party organizations in a tree (materialized path, as party_building.services writes it):
+    两新工委 per province and city → industry committees → committees / general branches / branches / joint
+    branches covering organizations of their region (a joint branch 3–5), plus one province-level industry
+    committee (江苏) whose subtree holds exactly `subtree` nodes (committees → general branches → branches).
+    Instructors are assigned to a share of the organizations left uncovered (work coverage)."""
+    from party_building.models import Assignment, PartyCoverage, PartyInstructor, PartyOrganization, path_step
+
+    have = conn.execute("SELECT count(*) FROM party_building_partyorganization").fetchone()[0]
+    if have:
+        print(f"  {have:,} party organizations already there (use --reset to rebuild)")
+        return {"party_organizations": have, "seconds": 0.0}
+    rng = random.Random(seed + 3)
+    today = date.today()
+    now = datetime.now(CST)
+    names = dict(
+        conn.execute("SELECT code, name FROM orgs_region WHERE level IN ('province', 'city', 'county')")
+    )
+    provinces = sorted(c for c in names if len(c) == 2)
+    cities = sorted(c for c in names if len(c) == 4)
+    by_province: dict[str, list[int]] = {}
+    by_city: dict[str, list[int]] = {}
+    org_region: dict[int, str] = {}
+    for org_id, region in conn.execute(
+        "SELECT id, region_id FROM orgs_organization WHERE status IN ('active', 'abnormal') ORDER BY id"
+    ):
+        org_region[org_id] = region
+        by_province.setdefault(region[:2], []).append(org_id)
+        if len(region) >= 4:
+            by_city.setdefault(region[:4], []).append(org_id)
+    for ids in (*by_province.values(), *by_city.values()):
+        rng.shuffle(ids)
+    covered: set[int] = set()
+
+    nodes = []  # (id, name, level, parent_id, path, region, founded, dissolved)
+    covers = []  # (party org id, organization id, from)
+
+    def node(name, level, parent, region):
+        pk = len(nodes) + 1
+        path = (parent[4] if parent else "") + path_step(pk)
+        founded = date(2000, 1, 1) + timedelta(days=rng.randrange((today - date(2000, 1, 1)).days))
+        dissolved = None
+        if level in ("branch", "joint_branch") and rng.random() < 0.02:
+            dissolved = min(founded + timedelta(days=rng.randrange(200, 3000)), today - timedelta(days=1))
+        row = (pk, name, level, parent[0] if parent else None, path, region, founded, dissolved)
+        nodes.append(row)
+        return row
+
+    def cover(party, pool, count):
+        while count and pool:
+            org_id = pool.pop()
+            if org_id in covered:
+                continue
+            covered.add(org_id)
+            covers.append((party[0], org_id, party[6], party[7]))
+            count -= 1
+
+    province_wc = {p: node(f"{names[p]}社会组织两新工委", "work_committee", None, p) for p in provinces}
+    city_wc = {c: node(f"{names[c]}社会组织两新工委", "work_committee", province_wc[c[:2]], c)
+               for c in cities if c[:2] in province_wc}  # fmt: skip
+    industry = {c: [node(f"{names[c]}{f}综合党委", "industry_committee", wc, c) for f in rng.sample(PARTY_FIELDS, 3)]
+                for c, wc in city_wc.items()}  # fmt: skip
+
+    # The big subtree: 1 + 20 committees + 200 general branches + the rest branches = `subtree` nodes.
+    big = node("江苏省行业协会商会综合党委", "industry_committee", province_wc["32"], "32")
+    pool = by_province.get("32", [])
+    branches = subtree - 1 - 20 - 200
+    for i in range(20):
+        committee = node(f"江苏省行业协会商会第{i + 1}党委", "committee", big, "32")
+        cover(committee, pool, 1)
+        for j in range(10):
+            general = node(
+                f"江苏省行业协会商会第{i + 1}党委第{j + 1}党总支", "general_branch", committee, "32"
+            )
+            cover(general, pool, 1)
+            count = branches // 200 + (1 if i * 10 + j < branches % 200 else 0)
+            for k in range(count):
+                level = "joint_branch" if k % 10 == 0 else "branch"
+                branch = node(f"{general[1]}第{k + 1}{'联合' if level == 'joint_branch' else ''}党支部", level,
+                              general, "32")  # fmt: skip
+                cover(branch, pool, rng.randint(3, 5) if level == "joint_branch" else 1)
+    big_size = sum(1 for row in nodes if row[4].startswith(big[4]))
+
+    # The rest: covering nodes under the city industry committees, in proportion to the organizations there.
+    weights = [len(by_city.get(c, [])) or 1 for c in industry]
+    city_list = list(industry)
+    generals: dict[str, list] = {}
+    while len(nodes) < n:
+        city = rng.choices(city_list, weights)[0]
+        parent = rng.choice(industry[city])
+        r = rng.random()
+        pool = by_city.get(city, [])
+        if r < 0.04:
+            level, count = "committee", 1
+        elif r < 0.12:
+            level, count = "general_branch", 1
+        elif r < 0.27:
+            level, count = "joint_branch", rng.randint(3, 5)
+        else:
+            level, count = "branch", 1
+            if generals.get(city) and rng.random() < 0.4:
+                parent = rng.choice(generals[city])
+        label = {
+            "committee": "党委",
+            "general_branch": "党总支",
+            "joint_branch": "联合党支部",
+            "branch": "党支部",
+        }
+        row = node(f"{names[city]}社会组织第{len(nodes) + 1}{label[level]}", level, parent, city)
+        if level == "general_branch":
+            generals.setdefault(city, []).append(row)
+        cover(row, pool, count)
+
+    started = time.perf_counter()
+    columns, defaults = copier(conn, "party_building_partyorganization", PartyOrganization, {})
+    base = dict(zip(columns, defaults, strict=True))
+
+    def party_rows():
+        for pk, name, level, parent, path, region, founded, dissolved in nodes:
+            row = dict(base)
+            members = rng.randint(3, 40)
+            row.update(name=name, level=level, parent_id=parent, path=path, depth=len(path) // 11,
+                       region_id=region, secretary=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                       formal_members=members, probationary_members=rng.randint(0, 3), founded_on=founded,
+                       dissolved_on=dissolved, created_at=now, updated_at=now)  # fmt: skip
+            yield (pk, *row.values())
+
+    copy_batches(conn, "party_building_partyorganization", ["id", *columns], party_rows(), batch,
+                 "party organizations", len(nodes))  # fmt: skip
+    conn.execute("SELECT setval(pg_get_serial_sequence('party_building_partyorganization', 'id'), %s)",
+                 [len(nodes)])  # fmt: skip
+    columns, defaults = copier(conn, "party_building_partycoverage", PartyCoverage, {})
+    base = dict(zip(columns, defaults, strict=True))
+
+    def coverage_rows():
+        for party, org_id, founded, dissolved in covers:
+            row = dict(base)
+            row.update(
+                party_organization_id=party, organization_id=org_id, from_date=founded, to_date=dissolved
+            )
+            yield tuple(row.values())
+
+    copy_batches(conn, "party_building_partycoverage", columns, coverage_rows(), batch, "party coverage",
+                 len(covers))  # fmt: skip
+
+    # Instructors: one per ~25 uncovered organizations they are assigned to, for 40% of the uncovered.
+    uncovered = [
+        (org_id, org_region[org_id]) for ids in by_city.values() for org_id in ids if org_id not in covered
+    ]
+    rng.shuffle(uncovered)
+    assigned = uncovered[: int(len(uncovered) * 0.4)]
+    assigned.sort(key=lambda item: item[1])
+    columns, defaults = copier(conn, "party_building_partyinstructor", PartyInstructor, {})
+    base = dict(zip(columns, defaults, strict=True))
+    instructor_of = []
+    instructors = []
+    for i in range(0, len(assigned), 25):
+        instructors.append((len(instructors) + 1, assigned[i][1]))
+        instructor_of.extend([len(instructors)] * len(assigned[i : i + 25]))
+
+    def instructor_rows():
+        for pk, region in instructors:
+            row = dict(base)
+            row.update(name=rng.choice(SURNAMES) + rng.choice(GIVEN), unit=f"{names.get(region, '')}民政局",
+                       region_id=region, created_at=now, updated_at=now)  # fmt: skip
+            yield (pk, *row.values())
+
+    copy_batches(conn, "party_building_partyinstructor", ["id", *columns], instructor_rows(), batch,
+                 "party instructors", len(instructors))  # fmt: skip
+    conn.execute("SELECT setval(pg_get_serial_sequence('party_building_partyinstructor', 'id'), %s)",
+                 [max(len(instructors), 1)])  # fmt: skip
+    columns, defaults = copier(conn, "party_building_assignment", Assignment, {})
+    base = dict(zip(columns, defaults, strict=True))
+
+    def assignment_rows():
+        for (org_id, _region), instructor in zip(assigned, instructor_of, strict=True):
+            row = dict(base)
+            row.update(instructor_id=instructor, organization_id=org_id,
+                       from_date=date(2018, 1, 1) + timedelta(days=rng.randrange(2500)), to_date=None)  # fmt: skip
+            yield tuple(row.values())
+
+    copy_batches(conn, "party_building_assignment", columns, assignment_rows(), batch, "assignments",
+                 len(assigned))  # fmt: skip
+    conn.commit()
+    return {"party_organizations": len(nodes), "big_subtree_root": big[0], "big_subtree_size": big_size,
+            "max_depth": max(len(row[4]) // 11 for row in nodes), "coverages": len(covers),
+            "instructors": len(instructors), "assignments": len(assigned),
+            "copy_seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
+
+
 # --------------------------------------------------------------------------------------------- main
-BENCH_TABLES = ["orgs_annualreport", "orgs_registrationapplication", "orgs_organization", "orgs_supervisingunit"]
+BENCH_TABLES = [
+    "party_building_assignment",
+    "party_building_partyinstructor",
+    "party_building_partycoverage",
+    "party_building_partyorganization",
+    "orgs_annualreport",
+    "orgs_registrationapplication",
+    "orgs_organization",
+    "orgs_supervisingunit",
+]
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--orgs", type=int, default=1_000_000)
     parser.add_argument("--reports-years", type=int, default=0)
     parser.add_argument("--applications", type=int, default=0)
+    parser.add_argument("--party", type=int, default=0, help="party organizations (e.g. 300000)")
+    parser.add_argument("--party-subtree", type=int, default=10_000, help="size of the one big subtree")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=100_000)
     parser.add_argument("--reset", action="store_true", help="truncate the bench tables first")
@@ -581,7 +1131,7 @@ def main():
     url = os.environ["DATABASE_URL"]
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("DATABASE_URL must point at PostgreSQL.")
-    timings = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "args": vars(args)}
+    timings = {"started": datetime.now(UTC).isoformat(timespec="seconds"), "args": vars(args)}
     total = time.perf_counter()
     ensure_database(url)
 
@@ -611,13 +1161,25 @@ def main():
 
         rng = random.Random(args.seed)
         places_data = load_places(conn)
-        print(f"regions: {len(places_data[2]):,} counties (and county-less cities), {len(places_data[1])} cities")
+        print(
+            f"regions: {len(places_data[2]):,} counties (and county-less cities), {len(places_data[1])} cities"
+        )
         units = add_units(conn, rng, places_data[0], places_data[1], places_data[3], args.batch)
 
         t = time.perf_counter()
-        timings["organizations"] = add_organizations(conn, args.orgs, args.seed, args.batch, places_data, units)
+        until = date(date.today().year - args.reports_years, 12, 31) if args.reports_years else None
+        timings["organizations"] = add_organizations(conn, args.orgs, args.seed, args.batch, places_data, units,
+                                                      until)  # fmt: skip
         timings["organizations"]["seconds"] = round(time.perf_counter() - t, 1)
         print(f"organizations: {timings['organizations']}", flush=True)
+        # The code counters continue after the loaded codes (as a migration of existing data would set them),
+        # so that issuing a credit code does not first skip over every code the dataset already holds.
+        conn.execute(
+            "INSERT INTO orgs_codesequence (key, value) SELECT 'credit:' || rpad(left(region_id, 6), 6, '0'), "
+            "count(*) FROM orgs_organization WHERE credit_code IS NOT NULL GROUP BY 1 "
+            "ON CONFLICT (key) DO UPDATE SET value = greatest(orgs_codesequence.value, EXCLUDED.value)"
+        )
+        conn.commit()
 
         if args.reports_years:
             t = time.perf_counter()
@@ -630,6 +1192,12 @@ def main():
                                                        places_data, units)  # fmt: skip
             timings["applications"]["seconds"] = round(time.perf_counter() - t, 1)
             print(f"applications: {timings['applications']}", flush=True)
+
+        if args.party:
+            t = time.perf_counter()
+            timings["party"] = add_party(conn, args.party, args.party_subtree, args.seed, args.batch)
+            timings["party"]["seconds"] = round(time.perf_counter() - t, 1)
+            print(f"party: {timings['party']}", flush=True)
 
         t = time.perf_counter()
         conn.autocommit = True

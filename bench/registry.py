@@ -23,7 +23,7 @@ import re
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -64,9 +64,8 @@ def timed(fn, repeat: int, warmup: int) -> dict:
 
 
 def client_for(region: str):
-    from rest_framework.test import APIClient
-
     from django.core.exceptions import ValidationError
+    from rest_framework.test import APIClient
 
     from orgs.models import UserScope
     from orgs.services import token_issue
@@ -90,7 +89,9 @@ def main_query(captured) -> str:
     selects = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith("SELECT")
                and 'FROM "orgs_organization"' in q["sql"]]  # fmt: skip
     if len(selects) != 1:
-        raise SystemExit(f"expected one organization SELECT, got {len(selects)}: {[q['sql'][:200] for q in captured]}")
+        raise SystemExit(
+            f"expected one organization SELECT, got {len(selects)}: {[q['sql'][:200] for q in captured]}"
+        )
     return selects[0]
 
 
@@ -154,7 +155,9 @@ def case(name, client, path, params, repeat, warmup, plans, expect=None) -> dict
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--city", default="3205")
@@ -210,7 +213,7 @@ def main():
         r.pop("next", None)
 
     report = {
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "organizations": organizations,
         "repeat": args.repeat,
         "warmup": args.warmup,
@@ -223,7 +226,9 @@ def main():
     (OUT / "registry-plans.txt").write_text("\n".join(plans))
 
     header = f"{'case':<52} {'api med':>8} {'api p95':>8} {'raw med':>8} {'raw p95':>8} {'api/raw':>7} {'vs cc':>6} {'q':>2} {'rows':>4}  indexes"
-    print(f"{organizations:,} organizations; load {report['load_average_before']} → {report['load_average_after']}")
+    print(
+        f"{organizations:,} organizations; load {report['load_average_before']} → {report['load_average_after']}"
+    )
     print(header)
     print("-" * len(header))
     for r in results:
@@ -231,7 +236,9 @@ def main():
               f"{r['raw_sql_json']['median_ms']:>8} {r['raw_sql_json']['p95_ms']:>8} {r['api_vs_raw']:>7} "
               f"{r.get('vs_credit_code', ''):>6} {r['queries']:>2} {r['rows']:>4}  {','.join(r['indexes'])}"
               f"{'' if r.get('meets_target', True) else '  ✗ ' + r['target']}")  # fmt: skip
-    print("(ms; api/raw: API median ÷ same SQL via psycopg + json.dumps; vs cc: API median ÷ credit-code lookup)")
+    print(
+        "(ms; api/raw: API median ÷ same SQL via psycopg + json.dumps; vs cc: API median ÷ credit-code lookup)"
+    )
 
 
 if __name__ == "__main__":

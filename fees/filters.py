@@ -24,7 +24,17 @@ class FeeCaseFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = FeeCase
-        fields = ["q", "status", "source", "kind", "outcome", "region", "organization", "overdue", "closed_year"]
+        fields = [
+            "q",
+            "status",
+            "source",
+            "kind",
+            "outcome",
+            "region",
+            "organization",
+            "overdue",
+            "closed_year",
+        ]
 
     def search(self, queryset, name, value):
         value = value.strip()

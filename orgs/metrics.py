@@ -54,9 +54,11 @@ def _org_rows(qs, **aggregates):
 
 
 def _report_rows(qs, **aggregates):
-    rows = qs.order_by().values(
-        "organization__region_id", "organization__org_type", "organization__category"
-    ).annotate(**aggregates)
+    rows = (
+        qs.order_by()
+        .values("organization__region_id", "organization__org_type", "organization__category")
+        .annotate(**aggregates)
+    )
     for row in rows:
         yield {
             "region": row.pop("organization__region_id"),
@@ -68,7 +70,7 @@ def _report_rows(qs, **aggregates):
 
 def _narrow(qs, region_prefix, org_type, category, path=""):
     if region_prefix:
-        qs = qs.filter(**{f"{path}region_id__startswith": region_prefix})
+        qs = qs.filter(**{f"{path}region__code__startswith": region_prefix})
     if org_type:
         qs = qs.filter(**{f"{path}org_type": org_type})
     if category:
@@ -104,7 +106,7 @@ def org_count_metric(code, label, where, *, order, group="organizations", descri
 
 # --- organizations ----------------------------------------------------------------------------------
 
-org_count_metric("orgs_total", _("Organizations"), existing_q, order=10)
+org_count_metric("orgs_total", _("Number of organizations"), existing_q, order=10)
 org_count_metric(
     "orgs_active", _("Active organizations"), lambda y: existing_q(y) & Q(status=Status.ACTIVE), order=11
 )
@@ -270,9 +272,9 @@ for _grade in range(1, 6):
 def _listed(year, list_code):
     end = year_end(year)
     return Exists(
-        CreditListEntry.objects.filter(organization=OuterRef("pk"), list=list_code, listed_on__lte=end).filter(
-            Q(removed_on__isnull=True) | Q(removed_on__gt=end)
-        )
+        CreditListEntry.objects.filter(
+            organization=OuterRef("pk"), list=list_code, listed_on__lte=end
+        ).filter(Q(removed_on__isnull=True) | Q(removed_on__gt=end))
     )
 
 

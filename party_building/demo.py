@@ -20,6 +20,7 @@ from .models import (
     PartyOrganization,
     SecretaryReport,
     StationActivity,
+    SyncStep,
     Visit,
     WorkStation,
     WorkStationFunding,
@@ -190,4 +191,21 @@ def _seed(stdout) -> None:
         strict=False,
     ):
         sync_steps_create(event=event, organization=organization)
+    # earlier steps, already closed: two within the 30 days, one late (the steps page shows the share on time)
+    started = timezone.now() - timedelta(days=75)
+    for organization, event, took, status in zip(
+        gusu[3:5] + wuzhong[:1],
+        ["established", "rating_awarded", "report_accepted"],
+        [12, 25, 41],
+        ["done", "not_applicable", "done"],
+        strict=False,
+    ):
+        for step in sync_steps_create(event=event, organization=organization):
+            SyncStep.objects.filter(pk=step.pk).update(
+                created_at=started,
+                due_on=timezone.localtime(started).date() + timedelta(days=30),
+                status=status,
+                note="" if status == "done" else "该单位已按期开展，不再重复",
+                completed_at=started + timedelta(days=took),
+            )
     stdout.write(f"party building: {len(nodes)} party organizations, 3 instructors, 1 work station")

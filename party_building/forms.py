@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from orgs.access import access_for
@@ -8,6 +9,7 @@ from orgs.selectors import organizations_visible_to
 from .models import (
     LeaderReview,
     OrganizationLeader,
+    PartyCoverage,
     PartyInstructor,
     PartyOrganization,
     SecretaryReport,
@@ -61,15 +63,18 @@ class PartyOrganizationForm(ScopedForm):
     name = forms.CharField(label=_("name"), max_length=200)
     level = forms.ChoiceField(label=_("level"), choices=PartyOrganization.Level.choices)
     parent = forms.ModelChoiceField(
-        label=_("parent"), queryset=PartyOrganization.objects.none(), required=False
+        label=_("parent party organization"), queryset=PartyOrganization.objects.none(), required=False
     )
     region = RegionChoiceField(label=_("region"), queryset=Region.objects.none())
     organizations = forms.ModelMultipleChoiceField(
         label=_("organizations covered"),
         queryset=Organization.objects.all(),
         required=False,
-        help_text=_("One for a party organization of its own; two or more for a joint branch."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "One for a party organization of its own; two or more for a joint branch (hold Ctrl to choose "
+            "several). Organizations another party organization already covers are not listed."
+        ),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
     )
     secretary = forms.CharField(label=_("secretary"), max_length=50, required=False)
     formal_members = forms.IntegerField(label=_("formal members"), min_value=0, initial=0)
@@ -86,6 +91,11 @@ class PartyOrganizationForm(ScopedForm):
         self.fields["parent"].queryset = parents if node is None else parents
         if node is None:
             self.fields.pop("dissolved_on")
+        # an organization has one party organization at a time: offer those free, and the node's own
+        taken = PartyCoverage.objects.filter(organization=OuterRef("pk"), to_date__isnull=True)
+        if node is not None:
+            taken = taken.exclude(party_organization=node)
+        self.fields["organizations"].queryset = self.fields["organizations"].queryset.exclude(Exists(taken))
 
 
 class MoveForm(ScopedForm):

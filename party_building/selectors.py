@@ -8,8 +8,11 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db.models import (
+    Case,
     Count,
+    DateField,
     Exists,
+    F,
     IntegerField,
     Max,
     OuterRef,
@@ -18,6 +21,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
@@ -85,18 +89,25 @@ def live_coverage_q(on: date, prefix: str = "") -> Q:
     )
 
 
-def live_party_organization_q(on: date) -> Q:
-    return (Q(founded_on__isnull=True) | Q(founded_on__lte=on)) & (
-        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=on)
-    )
+def live_party_organization_q(on: date, prefix: str = "") -> Q:
+    """A party organization in being on `on`: founded by then (no date: created by then), not yet dissolved."""
+    p = prefix
+    return (
+        Q(**{f"{p}founded_on__lte": on})
+        | Q(**{f"{p}founded_on__isnull": True, f"{p}created_at__date__lte": on})
+    ) & (Q(**{f"{p}dissolved_on__isnull": True}) | Q(**{f"{p}dissolved_on__gt": on}))
 
 
-def existing_organization_q(on: date) -> Q:
-    """Registered (存续) on `on`: status active or abnormal, or deregistered after that day."""
+def existing_organization_q(on: date, prefix: str = "") -> Q:
+    """Registered (存续) on `on` — the same definition as the registry's statistics (orgs/metrics.py): registered
+    by then (or no date), and not deregistered or revoked on or before it (gone without a date: gone)."""
+    p = prefix
     Status = Organization.Status
-    return (Q(registered_on__isnull=True) | Q(registered_on__lte=on)) & (
-        Q(status__in=[Status.ACTIVE, Status.ABNORMAL]) | Q(status=Status.DEREGISTERED, deregistered_on__gt=on)
+    registered = Q(**{f"{p}registered_on__isnull": True}) | Q(**{f"{p}registered_on__lte": on})
+    gone = Q(**{f"{p}status__in": [Status.DEREGISTERED, Status.REVOKED]}) & (
+        Q(**{f"{p}deregistered_on__isnull": True}) | Q(**{f"{p}deregistered_on__lte": on})
     )
+    return registered & ~gone
 
 
 def covered_exists(on: date, *, own_only: bool = False) -> Exists:
@@ -350,11 +361,43 @@ def _ratio(numerator: int, denominator: int) -> dict:
     }
 
 
+def secretary_on_board_exists(on: date) -> Exists:
+    """双向进入: the secretary of the party organization covering the organization sits among its leaders."""
+    return Exists(
+        PartyCoverage.objects.filter(
+            live_coverage_q(on),
+            organization=OuterRef("pk"),
+            organization__leaders__name=F("party_organization__secretary"),
+            organization__leaders__created_at__date__lte=on,
+        ).exclude(party_organization__secretary="")
+    )
+
+
+def president_is_member_exists(on: date) -> Exists:
+    """交叉任职: the organization's president is a party member."""
+    return Exists(
+        OrganizationLeader.objects.filter(
+            organization=OuterRef("pk"),
+            position=OrganizationLeader.Position.PRESIDENT,
+            is_party_member=True,
+            created_at__date__lte=on,
+        )
+    )
+
+
 def coverage_base(organizations: QuerySet, *, on: date) -> QuerySet:
+    """Organizations registered on `on`, each with whether a party organization covers it, an instructor is
+    assigned to it, and (for the cross-appointment rate) whether the secretary sits on its board or its
+    president is a party member."""
     return (
         organizations.filter(existing_organization_q(on))
         .order_by()
-        .annotate(_covered=covered_exists(on), _instructed=instructed_exists(on))
+        .annotate(
+            _covered=covered_exists(on),
+            _instructed=instructed_exists(on),
+            _secretary_on_board=secretary_on_board_exists(on),
+            _president_member=president_is_member_exists(on),
+        )
     )
 
 
@@ -362,6 +405,9 @@ COVERAGE_AGGREGATES = {
     "denominator": Count("pk"),
     "org_numerator": Count("pk", filter=Q(_covered=True)),
     "work_numerator": Count("pk", filter=Q(_covered=True) | Q(_instructed=True)),
+    "cross_numerator": Count(
+        "pk", filter=Q(_covered=True) & (Q(_secretary_on_board=True) | Q(_president_member=True))
+    ),
 }
 
 
@@ -370,6 +416,8 @@ def _row(values: dict, **keys) -> dict:
         **keys,
         "org_coverage": _ratio(values["org_numerator"] or 0, values["denominator"] or 0),
         "work_coverage": _ratio(values["work_numerator"] or 0, values["denominator"] or 0),
+        # of the organizations with a party organization: secretary on the board or president a party member
+        "cross_appointment": _ratio(values["cross_numerator"] or 0, values["org_numerator"] or 0),
     }
 
 
@@ -415,21 +463,42 @@ def coverage(
 # Worklists behind the coverage
 
 
-def _latest_accepted_party_members():
+def _latest_accepted(field: str):
     return Subquery(
         AnnualReport.objects.filter(organization=OuterRef("pk"), status=AnnualReport.Status.ACCEPTED)
         .order_by("-year")
-        .values("party_members")[:1],
+        .values(field)[:1],
         output_field=IntegerField(),
     )
 
 
-def _latest_recorded_party_members():
+def _latest_recorded(field: str, output_field):
     return Subquery(
         PartyMemberRecord.objects.filter(organization=OuterRef("pk"))
         .order_by("-recorded_on", "-id")
-        .values("formal_members")[:1],
-        output_field=IntegerField(),
+        .values(field)[:1],
+        output_field=output_field,
+    )
+
+
+def with_party_members(queryset: QuerySet[Organization]) -> QuerySet[Organization]:
+    """`party_members_known`: the formal party members by the newer of the latest accepted annual report (about
+    its year) and the officer's latest record (newer when made in a later year than the report's)."""
+    return queryset.annotate(
+        report_party_members=_latest_accepted("party_members"),
+        report_year=_latest_accepted("year"),
+        recorded_party_members=_latest_recorded("formal_members", IntegerField()),
+        recorded_on=_latest_recorded("recorded_on", DateField()),
+    ).annotate(
+        party_members_known=Case(
+            When(
+                Q(recorded_party_members__isnull=False)
+                & (Q(report_year__isnull=True) | Q(recorded_on__year__gt=F("report_year"))),
+                then=F("recorded_party_members"),
+            ),
+            default=Coalesce("report_party_members", Value(0)),
+            output_field=IntegerField(),
+        )
     )
 
 
@@ -446,22 +515,12 @@ def _worklist_base(user, region: str, org_type: str = "", category: str = "") ->
 
 
 def should_build(*, user, region: str, org_type: str = "", category: str = "") -> QuerySet[Organization]:
-    """应建未建: 3 or more formal party members (latest accepted annual report or the officer's own record),
+    """应建未建: 3 or more formal party members (the newer of the latest accepted annual report and the officer's record),
     and no party organization of their own (a joint branch does not count)."""
     today = timezone.localdate()
     return (
-        _worklist_base(user, region, org_type, category)
-        .annotate(
-            report_party_members=_latest_accepted_party_members(),
-            recorded_party_members=_latest_recorded_party_members(),
-        )
-        .annotate(
-            party_members_known=Coalesce("recorded_party_members", "report_party_members", Value(0)),
-        )
-        .filter(
-            Q(report_party_members__gte=SHOULD_BUILD_MEMBERS)
-            | Q(recorded_party_members__gte=SHOULD_BUILD_MEMBERS)
-        )
+        with_party_members(_worklist_base(user, region, org_type, category))
+        .filter(party_members_known__gte=SHOULD_BUILD_MEMBERS)
         .exclude(covered_exists(today, own_only=True))
         .order_by("region_id", "name", "id")
     )
@@ -481,19 +540,65 @@ def uncovered(*, user, region: str, org_type: str = "", category: str = "") -> Q
 # Statistics: rows per region x type x category for the metric registry
 
 
+STAT_RATIOS = {
+    "org": ("org_numerator", "denominator"),
+    "work": ("work_numerator", "denominator"),
+    "cross": ("cross_numerator", "org_numerator"),
+}
+
+
 def coverage_stat_rows(*, year: int, kind: str) -> list[dict]:
-    """org_coverage / work_coverage as of 31 December of `year`, numerator and denominator per cell."""
+    """org_coverage / work_coverage / cross_appointment_rate as of 31 December of `year`: numerator and
+    denominator per region x type x category, in one grouped query (the same definitions as the live figures)."""
     on = date(year, 12, 31)
-    base = coverage_base(Organization.objects.all(), on=on)
-    numerator = "org_numerator" if kind == "org" else "work_numerator"
-    rows = base.values("region_id", "org_type", "category").annotate(**COVERAGE_AGGREGATES)
+    numerator, denominator = STAT_RATIOS[kind]
+    rows = (
+        coverage_base(Organization.objects.all(), on=on)
+        .values("region_id", "org_type", "category")
+        .annotate(**COVERAGE_AGGREGATES)
+    )
     return [
         {
             "region": r["region_id"],
             "org_type": r["org_type"],
             "category": r["category"],
             "value": r[numerator],
-            "denominator": r["denominator"],
+            "denominator": r[denominator],
         }
         for r in rows
     ]
+
+
+# Six synchronous steps: the share closed on time (within 30 days)
+
+
+def steps_due_q(on: date) -> Q:
+    """Steps that can be judged on `on`: closed, or due before it."""
+    return ~Q(status=SyncStep.Status.OPEN) | Q(due_on__lt=on)
+
+
+def steps_on_time_q() -> Q:
+    return ~Q(status=SyncStep.Status.OPEN) & Q(completed_at__date__lte=F("due_on"))
+
+
+def sync_steps_on_time(*, user, region: str, on: date | None = None) -> dict:
+    """Per region one level down (plus the level itself): steps closed on time over steps closed or overdue."""
+    on = on or timezone.localdate()
+    width = NEXT_LEVEL[len(region)]
+    rows = (
+        sync_steps_visible_to(user)
+        .filter(steps_due_q(on), region__code__startswith=region)
+        .order_by()
+        .annotate(_key=Substr("region_id", 1, width))
+        .values("_key")
+        .annotate(denominator=Count("pk"), numerator=Count("pk", filter=steps_on_time_q()))
+        .order_by("_key")
+    )
+    rows = list(rows)
+    names = dict(Region.objects.filter(code__in=[r["_key"] for r in rows]).values_list("code", "name"))
+    results = [
+        {"region": r["_key"], "name": names.get(r["_key"], ""), **_ratio(r["numerator"], r["denominator"])}
+        for r in rows
+    ]
+    total = _ratio(sum(r["numerator"] for r in rows), sum(r["denominator"] for r in rows))
+    return {"region": region, **total, "results": results}

@@ -431,7 +431,7 @@ def secretary_report_evaluate(
     *, actor, report: SecretaryReport, grade: str, comment: str = ""
 ) -> SecretaryReport:
     report = (
-        SecretaryReport.objects.select_for_update()
+        SecretaryReport.objects.select_for_update(of=("self",))
         .select_related("party_organization__parent")
         .get(pk=report.pk)
     )
@@ -454,7 +454,7 @@ def secretary_report_evaluate(
 @transaction.atomic
 def secretary_report_return(*, actor, report: SecretaryReport, comment: str) -> SecretaryReport:
     report = (
-        SecretaryReport.objects.select_for_update()
+        SecretaryReport.objects.select_for_update(of=("self",))
         .select_related("party_organization__parent")
         .get(pk=report.pk)
     )

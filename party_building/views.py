@@ -513,6 +513,9 @@ def steps(request):
         "filter": filterset,
         "page": _page(request, queryset.order_by("status", "due_on", "id")),
         "summary": summary,
+        "on_time": selectors.sync_steps_on_time(
+            user=request.user, region=access_for(request.user).region_code
+        ),
         "events": SyncEvent.choices,
         "today": timezone.localdate(),
         "can_write": access_for(request.user).can("party:write"),

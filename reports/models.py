@@ -10,6 +10,8 @@ org_type / category: ``""`` means all types / all categories.
 Ratio metrics store the numerator in ``value`` and the denominator in ``denominator``; the rate is
 value / denominator, so a rate always rolls up from sums, never from averaged rates."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +52,9 @@ class Stat(models.Model):
     category = models.CharField(_("category"), max_length=24, blank=True)  # "" = all
     value = models.DecimalField(_("value"), **DECIMAL)
     denominator = models.DecimalField(_("denominator"), null=True, blank=True, **DECIMAL)
-    build = models.ForeignKey(StatBuild, verbose_name=_("build"), on_delete=models.PROTECT, related_name="stats")
+    build = models.ForeignKey(
+        StatBuild, verbose_name=_("build"), on_delete=models.PROTECT, related_name="stats"
+    )
 
     class Meta:
         ordering = ["metric", "year", "region", "org_type", "category"]
@@ -91,14 +95,17 @@ class StatPart(models.Model):
 
 
 def export_path(instance, filename):
-    return f"exports/{instance.created_at:%Y/%m}/{filename}"
+    """A random folder per file: export files are only served through the views that check their owner, and
+    their path must not be guessable where a proxy serves MEDIA_ROOT."""
+    return f"exports/{instance.created_at:%Y/%m}/{secrets.token_urlsafe(12)}/{filename}"
 
 
 class Export(models.Model):
     class Source(models.TextChoices):
-        ORGANIZATIONS = "organizations", _("Organizations")
+        ORGANIZATIONS = "organizations", _("Organization registry")
         ANNUAL_REPORTS = "annual_reports", _("Annual reports")
         STATS = "stats", _("Statistics")
+        DRILLDOWN = "drilldown", _("Records behind a figure")
 
     class Format(models.TextChoices):
         XLSX = "xlsx", "XLSX"

@@ -95,7 +95,10 @@ def register(metric: Metric, *, replace: bool = False) -> Metric:
     if existing is not None and not replace and existing is not metric:
         _conflicts.append((existing, metric))
         logger.warning(
-            "Metric %r of app %r is already registered by app %r; ignored", metric.code, metric.app, existing.app
+            "Metric %r of app %r is already registered by app %r; ignored",
+            metric.code,
+            metric.app,
+            existing.app,
         )
         return existing
     _registry[metric.code] = metric

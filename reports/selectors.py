@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet, Sum, Value
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orgs.access import access_for
@@ -70,6 +71,26 @@ def latest_build(year: int | None = None) -> StatBuild | None:
     return qs.order_by("-finished_at", "-id").first()
 
 
+def default_year(years: list[int], today=None) -> int:
+    """The dashboard's year: the last built year before this one (annual reports are filed for past years),
+    else the last built year, else the current year."""
+    current = (today or timezone.localdate()).year
+    past = [year for year in years if year < current]
+    return past[-1] if past else (years[-1] if years else current)
+
+
+def region_figures(*, year: int, region: str) -> dict[str, dict]:
+    """Every metric's all-types, all-categories figure of one region (already scope-checked), by metric code."""
+    rows = Stat.objects.filter(year=year, region=region, org_type="", category="").order_by()
+    return {row["metric"]: row for row in rows.values("metric", "value", "denominator")}
+
+
+def built_figure(*, metric: str, year: int, region: str, org_type="", category="") -> Stat | None:
+    return Stat.objects.filter(
+        metric=metric, year=year, region=region, org_type=org_type or "", category=category or ""
+    ).first()
+
+
 def built_years() -> list[int]:
     return sorted(Stat.objects.order_by().values_list("year", flat=True).distinct())
 
@@ -107,7 +128,14 @@ def _row(metric, year, region, org_type, category, value, denominator, **extra):
 
 
 def stat_rows(
-    *, user, metric: str, year, region: str | None = None, group_by: str | None = None, org_type="", category=""
+    *,
+    user,
+    metric: str,
+    year=None,
+    region: str | None = None,
+    group_by: str | None = None,
+    org_type="",
+    category="",
 ) -> list[dict]:
     """The figures of one metric. Without group_by: the single total for the region (zero when the build
     found nothing). group_by=region: the regions one level down, plus — when organizations are registered at
@@ -126,7 +154,14 @@ def stat_rows(
     year = year_or_400(year)
     base = base.filter(year=year)
     total = base.filter(region=region, org_type=org_type, category=category).values_list(*fields).first()
-    total = total or (year, region, org_type, category, Decimal(0), Decimal(0) if metric_obj.is_ratio else None)
+    total = total or (
+        year,
+        region,
+        org_type,
+        category,
+        Decimal(0),
+        Decimal(0) if metric_obj.is_ratio else None,
+    )
     if not group_by:
         return [_row(metric_obj, *total, region_name=region_names([region]).get(region, ""))]
     if group_by == "org_type":
@@ -194,7 +229,8 @@ def drilldown_row(obj) -> dict:
         "kind": obj._meta.model_name,
         "organization_id": getattr(organization, "pk", None),
         "organization_name": getattr(organization, "name", str(obj)),
-        "credit_code": getattr(organization, "credit_code", None) or getattr(organization, "filing_number", ""),
+        "credit_code": getattr(organization, "credit_code", None)
+        or getattr(organization, "filing_number", ""),
         "region": getattr(organization, "region_id", ""),
         "org_type": getattr(organization, "org_type", ""),
         "category": getattr(organization, "category", ""),

@@ -36,7 +36,7 @@ def _rollup_sql() -> list[tuple[str, list]]:
     part, stat = StatPart._meta.db_table, Stat._meta.db_table
     statements = []
     for level in (0, *LEVELS):
-        region = "SUBSTR(region, 1, %s)" % level if level else "''"
+        region = f"SUBSTR(region, 1, {level})" if level else "''"
         where = f"build_id = %s AND LENGTH(region) >= {level}" if level else "build_id = %s"
         for by_type in (True, False):
             for by_category in (True, False):
@@ -46,10 +46,16 @@ def _rollup_sql() -> list[tuple[str, list]]:
                     ["metric", *([region] if level else []), *(["org_type"] if by_type else [])]
                     + (["category"] if by_category else [])
                 )
+                # A row without a type/category counts in the "all" totals only ("" is the "all" key).
+                where_group = (
+                    where
+                    + (" AND org_type <> ''" if by_type else "")
+                    + (" AND category <> ''" if by_category else "")
+                )
                 statements.append(
                     f"INSERT INTO {stat} (metric, year, region, level, org_type, category, value, denominator, "
                     f"build_id) SELECT metric, %s, {region}, {level}, {org_type}, {category}, SUM(value), "
-                    f"SUM(denominator), %s FROM {part} WHERE {where} GROUP BY {group}"
+                    f"SUM(denominator), %s FROM {part} WHERE {where_group} GROUP BY {group}"
                 )
     return statements
 
@@ -71,7 +77,9 @@ def _rows_of(metric, year, build):
 
 def _fail_stale_builds() -> None:
     """A build killed half-way (worker lost) leaves its StatBuild running; its transaction never committed."""
-    StatBuild.objects.filter(status=StatBuild.Status.RUNNING, started_at__lt=timezone.now() - STALE_AFTER).update(
+    StatBuild.objects.filter(
+        status=StatBuild.Status.RUNNING, started_at__lt=timezone.now() - STALE_AFTER
+    ).update(
         status=StatBuild.Status.FAILED, error="Interrupted (no finish recorded).", finished_at=timezone.now()
     )
 
@@ -100,7 +108,9 @@ def stats_rebuild_year(*, year: int, metrics=None) -> StatBuild:
     except Exception as error:
         logger.exception("Statistics build of %s failed", year)
         StatBuild.objects.filter(pk=build.pk).update(
-            status=StatBuild.Status.FAILED, error=f"{type(error).__name__}: {error}"[:5000], finished_at=timezone.now()
+            status=StatBuild.Status.FAILED,
+            error=f"{type(error).__name__}: {error}"[:5000],
+            finished_at=timezone.now(),
         )
         build.refresh_from_db()
         raise

@@ -8,25 +8,27 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgs.models import Organization
 
 from . import exports, registry, selectors
-from .models import Export, Stat
+from .models import Export
 
 HEADLINE = [
     "orgs_total", "orgs_new", "orgs_deregistered", "filing_rate", "reports_accepted", "jobs_posted",
     "graduate_jobs", "standards_drafted", "funds_raised", "beneficiaries", "fees_reduced", "enterprises_benefiting",
 ]  # fmt: skip
 GROUP_LABELS = {
-    "organizations": _("Organizations"),
-    "annual_reports": _("Annual reports"),
-    "outcomes": _("Outcomes reported in accepted annual reports"),
-    "ratings": _("Ratings valid at the end of the year"),
-    "credit": _("Credit lists at the end of the year"),
+    "organizations": gettext_lazy("Organizations by status"),
+    "annual_reports": gettext_lazy("Annual reports"),
+    "outcomes": gettext_lazy("Outcomes reported in accepted annual reports"),
+    "ratings": gettext_lazy("Ratings valid at the end of the year"),
+    "credit": gettext_lazy("Credit lists at the end of the year"),
+    "party_building": gettext_lazy("Party building"),
+    "fees": gettext_lazy("Fee remediation"),
 }
 
 
@@ -46,11 +48,19 @@ def _display(value: str | None, metric, denominator=None) -> str:
 
 
 def _drill_url(**params) -> str:
-    return reverse("reports:drilldown") + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return (
+        reverse("reports:drilldown")
+        + "?"
+        + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    )
 
 
 def _dashboard_url(**params) -> str:
-    return reverse("reports:dashboard") + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return (
+        reverse("reports:dashboard")
+        + "?"
+        + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    )
 
 
 def _bad_request(request, error: ValidationError):
@@ -64,17 +74,12 @@ def dashboard(request):
     try:
         region = selectors.region_in_scope(request.user, request.GET.get("region"))
         years = selectors.built_years()
-        default_year = years[-1] if years else timezone.localdate().year
+        default_year = selectors.default_year(years)
         year = selectors.year_or_400(request.GET.get("year") or default_year)
         metric = selectors.metric_or_400(request.GET.get("metric") or "orgs_total")
     except ValidationError as error:
         return _bad_request(request, error)
-    figures = {
-        row["metric"]: row
-        for row in Stat.objects.filter(year=year, region=region, org_type="", category="").values(
-            "metric", "value", "denominator"
-        )
-    }
+    figures = selectors.region_figures(year=year, region=region)
     metrics = registry.all()
     groups: dict[str, dict] = {}
     for m in metrics:
@@ -102,7 +107,7 @@ def dashboard(request):
         row["display"] = _display(row["value"], metric, row.get("denominator"))
         row["url"] = _drill_url(metric=metric.code, year=year, region=row["region"])
         if row.get("direct"):
-            row["label"] = _("%(name)s (registered at this level)") % {"name": row["region_name"]}
+            row["label"] = _("%(name)s (own level)") % {"name": row["region_name"]}
             row["move_url"] = None
         else:
             row["label"] = row["region_name"] or row["region"]
@@ -124,27 +129,40 @@ def dashboard(request):
             return float(rate * 100) if rate is not None else None
         return float(row["value"] or 0)
 
-    chart = {
+    chart = {  # clicking a point opens the list behind it; clicking a sub-region's bar descends to it
         "metric": str(metric.label),
         "unit": "%" if metric.is_ratio else metric.unit,
-        "trend": {"x": [str(r["year"]) for r in trend], "y": [number(r) for r in trend]},
-        "regions": {"x": [r["label"] for r in sub_regions], "y": [number(r) for r in sub_regions]},
-        "types": [{"name": r["label"], "value": number(r)} for r in by_type],
+        "trend": {
+            "x": [str(r["year"]) for r in trend],
+            "y": [number(r) for r in trend],
+            "urls": [_drill_url(metric=metric.code, year=r["year"], region=region) for r in trend],
+        },
+        "regions": {
+            "x": [r["label"] for r in sub_regions],
+            "y": [number(r) for r in sub_regions],
+            "urls": [r["move_url"] or r["url"] for r in sub_regions],
+        },
+        "types": [{"name": r["label"], "value": number(r), "url": r["url"]} for r in by_type],
     }
     build = selectors.latest_build(year)
     names = selectors.region_names([region])
     context = {
         "region": region,
         "region_name": names.get(region, region),
-        "breadcrumbs": [
+        "breadcrumbs": (
+            [{"name": names[""], "url": _dashboard_url(year=year, metric=metric.code)}] if not top else []
+        )
+        + [
             {"name": r.name, "url": _dashboard_url(region=r.code, year=year, metric=metric.code)}
             for r in selectors.region_path(region, top)
         ],
-        "top_url": _dashboard_url(region=top, year=year, metric=metric.code) if top != region else None,
-        "top_name": selectors.region_names([top]).get(top, top),
         "year": year,
         "years": [
-            {"year": y, "url": _dashboard_url(region=region, year=y, metric=metric.code), "current": y == year}
+            {
+                "year": y,
+                "url": _dashboard_url(region=region, year=y, metric=metric.code),
+                "current": y == year,
+            }
             for y in (years or [year])
         ],
         "metric": metric,
@@ -159,8 +177,16 @@ def dashboard(request):
         "build": build,
         "export_stats_csv": reverse("reports:export-start")
         + "?"
-        + urlencode({"source": "stats", "format": "csv", "year": year, "region": region, "metric": metric.code,
-                     "group_by": "region"}),  # fmt: skip
+        + urlencode(
+            {
+                "source": "stats",
+                "format": "csv",
+                "year": year,
+                "region": region,
+                "metric": metric.code,
+                "group_by": "region",
+            }
+        ),  # fmt: skip
         "export_stats_xlsx": reverse("reports:export-start")
         + "?"
         + urlencode({"source": "stats", "format": "xlsx", "year": year, "region": region}),
@@ -184,20 +210,22 @@ def drilldown(request):
     if fmt in Export.Format.values:
         return _export_response(request, "drilldown", fmt, params)
     total = selectors.drilldown_total(queryset)
-    built = Stat.objects.filter(
+    built = selectors.built_figure(
         metric=metric.code,
         year=int(params["year"]),
         region=params["region"] or selectors.scope_region(request.user),
         org_type=params["org_type"],
         category=params["category"],
-    ).first()
+    )
     page = Paginator(queryset, 100).get_page(request.GET.get("page"))
     rows = [selectors.drilldown_row(obj) for obj in page]
     types, categories = dict(Organization.OrgType.choices), dict(Organization.Category.choices)
     for row in rows:
         row["org_type_label"] = types.get(row["org_type"], row["org_type"])
         row["category_label"] = categories.get(row["category"], row["category"])
-        row["contribution_display"] = _display(row["contribution"], metric) if not metric.is_ratio else row["contribution"]
+        row["contribution_display"] = (
+            _display(row["contribution"], metric) if not metric.is_ratio else row["contribution"]
+        )
     region = params["region"] or selectors.scope_region(request.user)
     query = {k: v for k, v in params.items() if v}
     context = {
@@ -235,7 +263,7 @@ def _export_response(request, source: str, fmt: str, filters: dict):
     else:
         import tempfile
 
-        handle = tempfile.TemporaryFile()
+        handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
         exports.write_xlsx(table, handle)
         handle.seek(0)
         response = FileResponse(
@@ -247,8 +275,8 @@ def _export_response(request, source: str, fmt: str, filters: dict):
 
 @login_required
 def export_start(request):
-    """`/reports/exports/?source=organizations&format=csv&<the list's filters>`: any list page links here."""
-    _require_stats(request)
+    """`/reports/exports/?source=organizations&format=csv&<the list's filters>`: any list page links here.
+    The right needed depends on the source (exports.SOURCE_SCOPES)."""
     data = request.POST if request.method == "POST" else request.GET
     source, fmt = data.get("source", ""), data.get("format", "csv")
     if source not in exports.SOURCES or fmt not in Export.Format.values:
@@ -258,12 +286,9 @@ def export_start(request):
 
 
 @login_required
-def export_detail(request, pk):
-    _require_stats(request)
+def export_detail(request, pk):  # only its creator finds it
     export = get_object_or_404(exports.exports_visible_to(request.user), pk=pk)
     if request.GET.get("download") and export.status == Export.Status.DONE and export.file:
-        return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1])
+        return exports.export_file_response(export)
     template = "reports/_export_progress.html" if request.htmx else "reports/export.html"
     return render(request, template, {"export": export})
-
-

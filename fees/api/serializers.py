@@ -147,7 +147,7 @@ class DecideSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReturnSerializer(serializers.Serializer):
+class CaseReturnSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
 

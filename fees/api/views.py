@@ -17,6 +17,7 @@ from .serializers import (
     CampaignProgressSerializer,
     CampaignReturnSerializer,
     CaseNoteSerializer,
+    CaseReturnSerializer,
     ComplaintStatusSerializer,
     DecideSerializer,
     DismissSerializer,
@@ -26,7 +27,6 @@ from .serializers import (
     FeeNoticeSerializer,
     NoteSerializer,
     PublicComplaintSerializer,
-    ReturnSerializer,
     StaffFeeCaseSerializer,
     TrackingNumberSerializer,
 )
@@ -136,10 +136,10 @@ class FeeCaseViewSet(
             services.case_verify(actor=request.user, case=self.get_object(), **self._payload(NoteSerializer))
         )
 
-    @extend_schema(request=ReturnSerializer)
+    @extend_schema(request=CaseReturnSerializer)
     @action(detail=True, methods=["post"], url_path="return", filter_backends=[])
     def return_case(self, request, pk=None):
-        data = self._payload(ReturnSerializer)
+        data = self._payload(CaseReturnSerializer)
         return self._respond(services.case_return(actor=request.user, case=self.get_object(), **data))
 
     @extend_schema(request=NoteSerializer)
@@ -245,8 +245,14 @@ class PublicComplaintViewSet(viewsets.GenericViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter(
+                "tracking_number",
+                str,
+                OpenApiParameter.PATH,
+                description="The tracking number of the complaint.",
+            ),
+            OpenApiParameter(
                 "phone", str, required=True, description="The phone number given with the complaint."
-            )
+            ),
         ],
         responses=ComplaintStatusSerializer,
     )

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from ..models import AnnualReport, CreditListEntry, Organization, Rating, ReportReview
+from ..models import AnnualReport, CreditListEntry, Organization, Rating, ReportReview, UserScope
 from ..models.annual_reports import FIGURE_FIELDS
 from .deadlines import years_later
 
@@ -56,6 +57,12 @@ def seed(stdout) -> None:
         .select_related("supervising_unit")
         .order_by("id")
     )
+    # The demo organization login finds its 2025 report returned with comments: the form is there to try.
+    demo_org = (
+        UserScope.objects.filter(user__username="org_user", kind=UserScope.Kind.ORG)
+        .values_list("organization_id", flat=True)
+        .first()
+    )
     now = timezone.now()
     reports = []
     reviews = []
@@ -77,6 +84,8 @@ def seed(stdout) -> None:
                 status = "returned"
             else:
                 status = "draft"
+            if organization.pk == demo_org and year == 2025:
+                status = "returned"
             submitted = now - timedelta(days=rng.randrange(30, 300)) if status != "draft" else None
             result = ""
             if status == "accepted":
@@ -94,9 +103,12 @@ def seed(stdout) -> None:
                 **_figures(rng),
             )  # fmt: skip
             reports.append(report)
-    AnnualReport.objects.bulk_create(reports, batch_size=1000)
-    for report in AnnualReport.objects.filter(organization__region__code__startswith=CITY).exclude(
-        status="draft"
+    # With their first history record, so a report's "Changes" start from the seeded figures.
+    bulk_create_with_history(reports, AnnualReport, batch_size=1000, default_change_reason="demo")
+    for report in (
+        AnnualReport.objects.filter(organization__region__code__startswith=CITY)
+        .exclude(status="draft")
+        .select_related("organization")
     ):
         reviews.append(ReportReview(report=report, step="submit", decision="submit"))
         if report.unit_reviewed_at:
@@ -107,7 +119,7 @@ def seed(stdout) -> None:
             reviews.append(
                 ReportReview(
                     report=report,
-                    step="bureau",
+                    step="unit" if report.organization.supervising_unit_id else "bureau",
                     decision="return",
                     comment="财务报表缺少审计意见页，请补充。",
                 )
@@ -120,7 +132,7 @@ def seed(stdout) -> None:
             Rating(organization=organization, grade=rng.choice([3, 4, 4, 5, 2]), awarded_on=awarded,
                    valid_until=years_later(awarded, Rating.VALID_YEARS))
         )  # fmt: skip
-    Rating.objects.bulk_create(ratings)
+    bulk_create_with_history(ratings, Rating, default_change_reason="demo")
     entries = []
     abnormal = [o for o in organizations if o.status == "abnormal"]
     for offset, organization in enumerate(abnormal):
@@ -139,7 +151,7 @@ def seed(stdout) -> None:
                 CreditListEntry(organization=organization, list="serious", reason="被列入活动异常名录满2年",
                                 reason_code="escalated", report_year=2022, listed_on=date(2025, 6, 2))
             )  # fmt: skip
-    CreditListEntry.objects.bulk_create(entries)
+    bulk_create_with_history(entries, CreditListEntry, default_change_reason="demo")
     stdout.write(
         f"annual reports: {len(reports)} reports, {len(ratings)} ratings, {len(entries)} credit-list entries"
     )

@@ -50,7 +50,7 @@ class OverviewForm(forms.Form):
     STATES = [
         ("", _("All due")),
         ("filed", _("Filed")),
-        ("late", _("Late")),
+        ("late", _("Late, not filed")),
         ("not_filed", _("Not filed")),
         ("in_review", _("In review")),
         ("accepted", _("Accepted")),
@@ -73,7 +73,17 @@ class ImportForm(forms.Form):
     )
 
 
-class RatingForm(forms.Form):
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget (selects get form-select)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class RatingForm(StyledForm):
     credit_code = forms.CharField(label=_("Credit code of the organization"), max_length=18)
     grade = forms.TypedChoiceField(
         label=_("Grade"), coerce=int, choices=[(g, f"{g}A") for g in range(5, 0, -1)]
@@ -81,7 +91,7 @@ class RatingForm(forms.Form):
     awarded_on = forms.DateField(label=_("Awarded on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class CreditEntryForm(forms.Form):
+class CreditEntryForm(StyledForm):
     credit_code = forms.CharField(label=_("Credit code of the organization"), max_length=18)
     list = forms.ChoiceField(label=_("List"), choices=CreditListEntry.List.choices)
     reason_code = forms.ChoiceField(label=_("Reason code"), choices=CreditListEntry.ReasonCode.choices)

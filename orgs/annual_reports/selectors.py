@@ -2,12 +2,14 @@
 
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, DateTimeField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from ..access import access_for
 from ..models import AnnualReport, CreditListEntry, Organization, Rating, ReportReview, UserScope
-from ..selectors import filtered, organizations_visible_to
+from ..selectors import filtered, history_of, organizations_visible_to
 from .deadlines import FILED, IN_REVIEW, deadline_for, due_organizations
 from .filters import AnnualReportFilterSet, CreditListEntryFilterSet, RatingFilterSet
 
@@ -32,6 +34,11 @@ def reports_visible_to(user) -> QuerySet[AnnualReport]:
     if access.kind in (Kind.STAFF, Kind.UNIT):
         qs = qs.exclude(status=Status.DRAFT)
     return qs
+
+
+def report_statement(*, user, pk: int) -> AnnualReport:
+    """The report whose audited statement `user` may download (DoesNotExist outside scope or without a file)."""
+    return reports_visible_to(user).exclude(audited_statement="").get(pk=pk)
 
 
 def report_list(*, user, filters) -> QuerySet[AnnualReport]:
@@ -68,15 +75,14 @@ def review_queue(user) -> QuerySet[AnnualReport]:
     if not access.can("reports:review"):
         return qs.none()
     if access.kind == Kind.UNIT:
-        return qs.filter(
-            status=Status.SUBMITTED, organization__supervising_unit_id=access.supervising_unit_id
+        waiting = Q(status=Status.SUBMITTED, organization__supervising_unit_id=access.supervising_unit_id)
+    elif access.has_role(UserScope.Role.REGISTRAR):
+        waiting = Q(status=Status.UNIT_REVIEWED) | Q(
+            status=Status.SUBMITTED, organization__supervising_unit__isnull=True
         )
-    if access.has_role(UserScope.Role.REGISTRAR):
-        return qs.filter(
-            Q(status=Status.UNIT_REVIEWED)
-            | Q(status=Status.SUBMITTED, organization__supervising_unit__isnull=True)
-        ).order_by("submitted_at", "id")
-    return qs.none()
+    else:
+        return qs.none()
+    return qs.filter(waiting).order_by("submitted_at", "id")  # oldest first
 
 
 def previous_report(report: AnnualReport) -> AnnualReport | None:
@@ -89,6 +95,34 @@ def previous_report(report: AnnualReport) -> AnnualReport | None:
 
 def report_reviews(report: AnnualReport) -> QuerySet[ReportReview]:
     return report.reviews.select_related("actor")
+
+
+def report_history(report: AnnualReport) -> list[dict]:
+    """Who changed what and when (newest first), field labels and code labels resolved for the page.
+    The caller has already been given the report through reports_visible_to."""
+    entries = history_of(report)
+    for entry in entries:
+        for change in entry["changes"]:
+            try:
+                field = AnnualReport._meta.get_field(change["field"])
+            except FieldDoesNotExist:
+                change.update(label=change["field"], old_display=change["old"], new_display=change["new"])
+                continue
+            change["label"] = field.verbose_name
+            for side in ("old", "new"):
+                value = change[side]
+                if value in (None, ""):
+                    display = "—"
+                elif field.choices:
+                    display = dict(field.flatchoices).get(value, value)
+                elif field.name == "audited_statement":
+                    display = str(value).rsplit("/", 1)[-1]
+                elif isinstance(field, DateTimeField) and (moment := parse_datetime(str(value))):
+                    display = timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+                else:
+                    display = value
+                change[f"{side}_display"] = display
+    return entries
 
 
 def last_return(report: AnnualReport) -> ReportReview | None:

@@ -366,6 +366,8 @@ def credit_list_add(
         listed_on=listed_on or timezone.localdate(),
         report_year=report_year,
     )
+    if entry.listed_on > timezone.localdate():
+        raise ValidationError({"listed_on": [_("The listing date cannot be in the future.")]})
     entry.full_clean(validate_constraints=False)
     duplicate = CreditListEntry.objects.filter(
         organization=organization, list=list, report_year=report_year, removed_on__isnull=True
@@ -399,6 +401,8 @@ def credit_list_remove(
     if not removal_reason:
         raise ValidationError({"removal_reason": [_("Give the reason for the removal.")]})
     on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"on": [_("The removal date cannot be in the future.")]})
     if on < entry.listed_on:
         raise ValidationError({"on": [_("The removal cannot be before the listing.")]})
     entry.removed_on = on
@@ -494,6 +498,15 @@ def annual_reports_import(*, actor, rows: list[dict]) -> int:
                 **figures,
             )
             messages += [f"{field}: {m}" for field, ms in report_errors(report).items() for m in ms]
+            if not messages:
+                try:  # the fields' own validators too (e.g. at most two decimal places)
+                    report.full_clean(
+                        exclude=["organization", "audited_statement"],
+                        validate_unique=False,
+                        validate_constraints=False,
+                    )
+                except ValidationError as error:
+                    messages += [f"{field}: {m}" for field, ms in error.message_dict.items() for m in ms]
             reports.append(report)
         if messages:
             errors[key] = messages

@@ -4,6 +4,7 @@ import tempfile
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
@@ -34,7 +35,7 @@ def write_reports(reports) -> tempfile.SpooledTemporaryFile:
                 report.year,
                 report.status,
                 report.result,
-                report.submitted_at.replace(tzinfo=None) if report.submitted_at else None,
+                timezone.localtime(report.submitted_at).replace(tzinfo=None) if report.submitted_at else None,
                 *(_cell(getattr(report, name)) for name in FIGURE_FIELDS),
             ]
         )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("annual-reports/queue/", views.queue, name="queue"),
     path("annual-reports/queue/<int:pk>/", views.review, name="review"),
     path("annual-reports/<int:pk>/", views.report_detail, name="detail"),
+    path("annual-reports/<int:pk>/statement.pdf", views.statement, name="statement"),
     path("ratings/", views.ratings, name="ratings"),
     path("credit-lists/", views.credit_lists, name="credit_lists"),
     path("credit-lists/<int:pk>/remove/", views.credit_entry_remove, name="credit_remove"),

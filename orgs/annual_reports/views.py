@@ -276,9 +276,33 @@ def report_detail(request, pk):
             "organization": report.organization,
             "sections": _figure_rows(report),
             "reviews": selectors.report_reviews(report),
+            "history": selectors.report_history(report),
             "can_review": services.can_review(request.user, report),
         },
     )
+
+
+def statement_response(report: AnnualReport) -> FileResponse:
+    """The audited financial statement, inline, never cached by a shared proxy."""
+    response = FileResponse(
+        report.audited_statement.open("rb"),
+        content_type="application/pdf",
+        filename=report.audited_statement.name.rsplit("/", 1)[-1],
+    )
+    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline", 1)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def statement(request, pk):
+    _require(request, "reports:read")
+    try:
+        report = selectors.report_statement(user=request.user, pk=pk)
+    except AnnualReport.DoesNotExist:
+        raise Http404() from None
+    return statement_response(report)
 
 
 # Staff: overview, export, import
@@ -310,6 +334,12 @@ def _overview_params(request):
 
 @login_required
 def overview(request):
+    # "Annual reports" in the navigation: an organization files, a supervising unit reviews.
+    kind = access_for(request.user).kind
+    if kind == Kind.ORG:
+        return redirect("annual_reports:my_home")
+    if kind == Kind.UNIT:
+        return redirect("annual_reports:queue")
     form, year, region, state = _overview_params(request)
     counts, organizations = selectors.filing_overview(
         user=request.user, year=year, region=region, state=state

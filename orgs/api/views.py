@@ -33,6 +33,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = RegionSerializer
     permission_classes = [IsAuthenticated]  # applicants need them too (registration forms); anonymous: 401
+    lookup_field = "code"
     lookup_value_regex = r"\d{2,9}"
     filter_backends = []
     ordering = ("code",)

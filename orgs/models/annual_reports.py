@@ -1,3 +1,4 @@
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -51,7 +52,8 @@ FIGURE_FIELDS = [name for fields in REPORT_SECTIONS.values() for name in fields]
 
 
 def report_attachment_path(instance, filename):
-    return f"annual_reports/{instance.year}/{instance.organization_id}/{filename}"
+    # A random folder: the file is served only through the scoped statement views, never by a guessable URL.
+    return f"annual_reports/{instance.year}/{instance.organization_id}/{uuid.uuid4().hex}/{filename}"
 
 
 class AnnualReport(models.Model):
@@ -130,6 +132,10 @@ class AnnualReport(models.Model):
     def __str__(self):
         return f"{self.organization} {self.year}"
 
+    @property
+    def statement_filename(self) -> str:
+        return self.audited_statement.name.rsplit("/", 1)[-1] if self.audited_statement else ""
+
 
 class ReportReview(models.Model):
     """One step of the review path: who, when, which decision, with what comment."""
@@ -150,6 +156,17 @@ class ReportReview(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    DECISION_LABELS = {
+        "submit": _("Submitted"),
+        "pass": _("Passed"),
+        "return": _("Returned with comments"),
+        **dict(AnnualReport.Result.choices),
+    }
+
+    @property
+    def decision_label(self) -> str:
+        return self.DECISION_LABELS.get(self.decision, self.decision)
 
 
 class DeadlineReminder(models.Model):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -19,8 +20,8 @@ class RegistrationApplication(models.Model):
         UNIT_REFUSED = "unit_refused", _("Refused by the supervising unit")
         CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
         ACCEPTED = "accepted", _("Accepted (受理)")
-        APPROVED = "approved", _("Approved")
-        REFUSED = "refused", _("Refused")
+        APPROVED = "approved", pgettext_lazy("registration", "Approved")  # 核准, not 批准
+        REFUSED = "refused", pgettext_lazy("registration", "Refused")  # 不予登记
         WITHDRAWN = "withdrawn", _("Withdrawn")
         LAPSED = "lapsed", _("Lapsed")
 
@@ -32,7 +33,7 @@ class RegistrationApplication(models.Model):
         related_name="applications",
     )
     org_type = models.CharField(_("organization type"), max_length=24)
-    category = models.CharField(_("category"), max_length=24)
+    category = models.CharField(_("category"), max_length=24, blank=True)  # a draft may not have it yet
     region = models.ForeignKey(
         "orgs.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )

@@ -64,7 +64,7 @@ def render(organization: Organization) -> bytes:
         ("住　　所", organization.address or ""),
         ("业务范围", organization.business_scope or ""),
         (_registered_capital_label(organization), _yuan(organization.registered_capital)),
-        ("业务主管单位", str(organization.supervising_unit or "—")),
+        ("业务主管单位", str(organization.supervising_unit or "无")),
         (
             "登记日期" if not filed else "备案日期",
             f"{organization.registered_on:%Y年%m月%d日}" if organization.registered_on else "",

@@ -8,13 +8,29 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from .. import calendar as workdays
 from ..codes import id_number_check_char
 from ..models import RegistrationApplication, SupervisingUnit, UserScope
 from . import services
 from .defaults import ensure_defaults
 from .rules import checklist_for
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def _pdf(title: str) -> bytes:
+    """A small, valid one-page PDF (a viewer opens it inline), with the material's name in Chinese."""
+    from fpdf import FPDF
+
+    from .certificate import FONT
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.add_font("noto", "", str(FONT))
+    pdf.set_font("noto", size=20)
+    pdf.cell(0, 20, title)
+    pdf.set_font("noto", size=11)
+    pdf.set_xy(10, 40)
+    pdf.cell(0, 8, "演示材料（demo）")
+    return bytes(pdf.output())
 
 
 def _id(region6: str, born: date, seq: int) -> str:
@@ -40,7 +56,7 @@ def _upload_all(actor, application):
                 actor=actor,
                 application=application,
                 item=entry.item,
-                file=ContentFile(PDF, name=f"{entry.item}.pdf"),
+                file=ContentFile(_pdf(entry.name), name=f"{entry.item}.pdf"),
             )
 
 
@@ -64,11 +80,13 @@ def seed(stdout) -> None:
             "name": name,
             "org_type": org_type,
             "category": category,
-            "region": "320508" if n % 2 else "320506",
+            "region": "320506" if "吴中区" in name else "320508",
             "legal_representative": ["陈晓东", "林雪", "周建国", "吴敏", "孙海燕", "何志强", "郑丽"][n % 7],
             "legal_representative_id_number": _id("320508", date(1970 + n * 3, 1 + n, 10 + n), 100 + n),
             "registered_capital": "100000.00",
-            "address": f"苏州市姑苏区干将西路{100 + n}号",
+            "address": f"苏州市吴中区东吴北路{100 + n}号"
+            if "吴中区" in name
+            else f"苏州市姑苏区干将西路{100 + n}号",
             "phone": f"0512-6777{1000 + n}",
             "business_scope": "为老年人提供日间照料、助餐助浴、康复护理和精神慰藉服务。",
             **({"supervising_unit": unit.pk} if category == "other" else {}),
@@ -125,7 +143,10 @@ def seed(stdout) -> None:
             if end == "overdue":
                 past = timezone.localdate() - timedelta(days=75)
                 RegistrationApplication.objects.filter(pk=app.pk).update(
-                    accepted_at=timezone.now() - timedelta(days=75), due_on=past + timedelta(days=60)
+                    submitted_at=timezone.now() - timedelta(days=77),
+                    accepted_at=timezone.now() - timedelta(days=75),
+                    due_on=past + timedelta(days=60),
+                    promised_on=workdays.add_working_days(past, services.promised_days("establish")),
                 )
             elif end == "approved":
                 services.application_approve(actor=registrar, application=app, comment="材料齐全，准予登记。")

@@ -30,6 +30,10 @@ class StartForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind of application"), choices=NEW_KINDS)
     org_type = forms.ChoiceField(label=_("Organization type"), choices=Organization.OrgType.choices)
+    region = forms.ChoiceField(
+        label=_("Where it registers"),
+        help_text=_("The city or county of the registration authority; a filing: the street or town."),
+    )
     preparation = forms.ModelChoiceField(
         label=_("Approved preparation"),
         queryset=App.objects.none(),
@@ -39,9 +43,11 @@ class StartForm(forms.Form):
 
     def __init__(self, *args, user=None, org_kinds=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["region"].choices = region_choices(("city", "county", "street"))
         if org_kinds:
             self.fields["kind"].choices = ORG_KINDS
             del self.fields["org_type"]
+            del self.fields["region"]
             del self.fields["preparation"]
         elif user is not None:
             self.fields["preparation"].queryset = App.objects.filter(

@@ -12,6 +12,7 @@ from ..access import access_for
 from ..models import (
     ApplicationMaterial,
     Organization,
+    Region,
     RegistrationApplication,
     UserScope,
 )
@@ -112,20 +113,29 @@ def similar_organizations(application, *, limit: int = 5) -> list[Organization]:
             else TrigramSimilarity("name", ""),
         ).filter(Q(name_similarity__gt=0.3) | Q(scope_similarity__gt=0.6))
         return list(qs.order_by("-name_similarity", "id")[:limit])
-    core = _name_core(name, application.region.name if application.region_id else "")
+    core = _name_core(name)
     if len(core) < 2:
         return []
     return list(qs.filter(name__icontains=core).order_by("name", "id")[:limit])
 
 
+PLACE_ENDINGS = set("省市区县州盟旗")
 SUFFIXES = ("行业协会", "协会", "商会", "学会", "研究会", "联合会", "基金会", "促进会", "中心", "服务社")
 
 
-def _name_core(name: str, region_name: str) -> str:
+def _name_core(name: str) -> str:
     core = name
-    for prefix in (region_name, "苏州市", "江苏省"):
-        if prefix and core.startswith(prefix):
-            core = core[len(prefix) :]
+    for _round in range(4):  # 江苏省苏州市姑苏区… → …: the names of real regions in front say nothing
+        candidates = [core[:n] for n in range(2, min(len(core), 9)) if core[n - 1] in PLACE_ENDINGS]
+        known = (
+            set(Region.objects.filter(name__in=candidates).values_list("name", flat=True))
+            if candidates
+            else set()
+        )
+        prefix = next((c for c in reversed(candidates) if c in known), None)
+        if not prefix:
+            break
+        core = core[len(prefix) :]
     for suffix in SUFFIXES:
         if core.endswith(suffix):
             return core[: -len(suffix)]

@@ -62,7 +62,9 @@ def _today() -> date:
 
 def _lock(application: App) -> App:
     return (
-        App.objects.select_for_update().select_related("organization", "preparation").get(pk=application.pk)
+        App.objects.select_for_update(of=("self",))  # PostgreSQL: not the nullable side of the outer joins
+        .select_related("organization", "preparation")
+        .get(pk=application.pk)
     )
 
 

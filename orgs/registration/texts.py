@@ -1,10 +1,31 @@
 """Words shown to the public: announcement titles and bodies (translated; Chinese first)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..models import RegistrationApplication
 
 Kind = RegistrationApplication.Kind
+
+# The particulars of an application, as the pages and the announcements name them.
+LABELS = {
+    "name": _lazy("Name"),
+    "org_type": _lazy("Organization type"),
+    "category": _lazy("Category"),
+    "region": _lazy("Region"),
+    "supervising_unit": _lazy("Supervising unit"),
+    "legal_representative": _lazy("Legal representative"),
+    "legal_representative_id_number": _lazy("Legal representative's ID number"),
+    "registered_capital": _lazy("Funds (yuan)"),
+    "members_individual": _lazy("Individual members"),
+    "members_unit": _lazy("Unit members"),
+    "public_fundraising": _lazy("Raises funds from the public"),
+    "address": _lazy("Address"),
+    "phone": _lazy("Phone"),
+    "business_scope": _lazy("Business scope"),
+    "charter": _lazy("Charter"),
+    "reason": _lazy("Reason for deregistration"),
+}
 
 
 def announcement_title(application) -> str:
@@ -35,11 +56,11 @@ def announcement_body(application) -> str:
                 "code": code,
                 "rep": organization.legal_representative,
                 "address": organization.address,
-                "scope": organization.business_scope,
+                "scope": (organization.business_scope or "").rstrip("。.；; "),
                 "date": decided,
             }
         case Kind.CHANGE:
-            fields = ", ".join(sorted(application.proposed))
+            fields = "、".join(str(LABELS.get(key, key)) for key in application.proposed)
             return _("%(name)s (%(code)s) changed its registered particulars (%(fields)s) on %(date)s.") % {
                 "name": organization.name,
                 "code": code,

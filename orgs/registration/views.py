@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import FileResponse, Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,11 +24,13 @@ from .api.views import certificate_response
 from .filters import ApplicationFilterSet
 from .forms import DecisionForm, MaterialForm, ParticularsForm, SignupForm, StartForm
 from .tables import ApplicationTable, status_badge
-from .texts import announcement_body, announcement_title
+from .texts import LABELS, announcement_body, announcement_title
 
 App = RegistrationApplication
 Kind = UserScope.Kind
 TABLE_ID = "application-table"
+PER_PAGE = 25
+MAX_PER_PAGE = 100
 
 
 def _require(request, scope):
@@ -51,7 +54,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.applicant_sign_up(
+            user = services.applicant_sign_up(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 confirm_url=lambda token: request.build_absolute_uri(
@@ -61,9 +64,7 @@ def signup(request):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            return render(
-                request, "orgs/registration/signup_sent.html", {"email": form.cleaned_data["email"]}
-            )
+            return render(request, "orgs/registration/signup_sent.html", {"email": user.email})
     return render(request, "orgs/registration/signup.html", {"form": form})
 
 
@@ -98,7 +99,8 @@ def application_list(request):
     table = ApplicationTable(queryset)
     if access.kind in (Kind.APPLICANT, Kind.ORG):
         table.exclude = ("applicant",)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate=False).configure(table)  # ordering from the request
+    _paginate(table, request)
     context = {
         "table": table,
         "table_id": TABLE_ID,
@@ -111,6 +113,22 @@ def application_list(request):
     if request.htmx and request.htmx.target == TABLE_ID:
         return render(request, "orgs/registration/_table.html", context)
     return render(request, "orgs/registration/list.html", context)
+
+
+def _paginate(table, request) -> None:
+    """A page of the table: `per_page` capped (django-tables2 would take any value), a bad page number → 1."""
+    try:
+        table.paginate(page=request.GET.get("page", 1), per_page=_per_page(request))
+    except (PageNotAnInteger, EmptyPage):
+        table.paginate(page=1, per_page=_per_page(request))
+
+
+def _per_page(request) -> int:
+    """25 rows by default; `per_page` between 10 and 100, as on the registry's list."""
+    try:
+        return min(max(int(request.GET.get("per_page", PER_PAGE)), 10), MAX_PER_PAGE)
+    except ValueError:
+        return PER_PAGE
 
 
 @login_required
@@ -133,7 +151,13 @@ def application_new(request):
     _require(request, "registration:write")
     access = access_for(request.user)
     org_kinds = access.kind == Kind.ORG
-    form = StartForm(request.POST or request.GET or None, user=request.user, org_kinds=org_kinds)
+    default_kind = "change" if org_kinds else "establish"
+    form = StartForm(
+        request.POST or request.GET or None,
+        user=request.user,
+        org_kinds=org_kinds,
+        initial={"kind": default_kind},  # the checklist beside the form shows the same choice
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -148,6 +172,7 @@ def application_new(request):
                     kind=data["kind"],
                     proposed={
                         "org_type": data["org_type"],
+                        "region": data["region"],
                         **({"category": "community"} if data["kind"] == "filing" else {}),
                     },
                     preparation=data.get("preparation"),
@@ -158,7 +183,7 @@ def application_new(request):
             return HttpResponseForbidden(str(error))
         else:
             return redirect(reverse("registration:edit", args=[application.pk]))
-    kind = form.data.get("kind") or ("change" if org_kinds else "establish")
+    kind = form.data.get("kind") or default_kind
     org_type = form.data.get("org_type") or (
         Organization.objects.get(pk=access.organization_id).org_type if org_kinds else "social_group"
     )
@@ -401,26 +426,6 @@ def application_detail(request, pk):
             **_clock(application),
         },
     )
-
-
-LABELS = {
-    "name": gettext_lazy("Name"),
-    "org_type": gettext_lazy("Organization type"),
-    "category": gettext_lazy("Category"),
-    "region": gettext_lazy("Region"),
-    "supervising_unit": gettext_lazy("Supervising unit"),
-    "legal_representative": gettext_lazy("Legal representative"),
-    "legal_representative_id_number": gettext_lazy("Legal representative's ID number"),
-    "registered_capital": gettext_lazy("Funds (yuan)"),
-    "members_individual": gettext_lazy("Individual members"),
-    "members_unit": gettext_lazy("Unit members"),
-    "public_fundraising": gettext_lazy("Raises funds from the public"),
-    "address": gettext_lazy("Address"),
-    "phone": gettext_lazy("Phone"),
-    "business_scope": gettext_lazy("Business scope"),
-    "charter": gettext_lazy("Charter"),
-    "reason": gettext_lazy("Reason for deregistration"),
-}
 
 
 def _labelled(proposed: dict) -> list[tuple[str, object]]:

@@ -85,6 +85,12 @@ def _review_to(report, status):
     return services.annual_report_review(actor=registrar, report=report, decision="qualified")
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded statements go to a temporary folder, not the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def report(org_user, gusu_org):
     return make_report(gusu_org, org_user)

@@ -155,6 +155,9 @@ def test_reminder_emails(orgs, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         deadlines.send_reminders(on=DEADLINE - timedelta(days=7))
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"{k}@example.com" for k in NON_FILERS)
+    message = mail.outbox[0]
+    assert message.subject == f"{YEAR}年度工作报告：还剩7天"  # in the portal's language
+    assert DEADLINE.isoformat() in message.body and f"/my/annual-reports/{YEAR}/" in message.body
     with django_capture_on_commit_callbacks(execute=True):
         deadlines.send_reminders(on=DEADLINE - timedelta(days=7))
     assert len(mail.outbox) == len(NON_FILERS)

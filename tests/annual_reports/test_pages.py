@@ -1,7 +1,10 @@
 """The pages: an organization files in sections (htmx), errors beside fields, submits; reviewers decide."""
 
+import re
+
 import pytest
 
+from orgs.annual_reports import services
 from orgs.models import AnnualReport, ReportReview
 
 from .conftest import FIGURES, YEAR, make_report, pdf
@@ -78,10 +81,19 @@ def test_pages_are_for_the_right_people(client, org_user, registrar_city, unit_s
     assert client.get("/my/").status_code == 403
     assert client.get(f"/annual-reports/{report.pk}/").status_code == 404  # a draft
     client.force_login(org_user)
-    assert client.get("/annual-reports/").status_code == 403
+    # "Annual reports" in the navigation takes an organization to its own page, a unit to its queue;
+    # the overview itself, its export and the import stay closed to them.
+    assert client.get("/annual-reports/")["Location"] == "/my/"
+    assert client.get("/annual-reports/export.xlsx").status_code == 403
+    assert client.get("/annual-reports/import/").status_code == 403
     assert client.get("/annual-reports/queue/").status_code == 403
+    rating = {"credit_code": report.organization.credit_code, "grade": 5, "awarded_on": "2024-01-01"}
+    assert client.post("/ratings/", rating).status_code == 403
+    assert not report.organization.ratings.exists()
     client.force_login(unit_staff)
-    assert client.get("/annual-reports/").status_code == 403
+    assert client.get("/annual-reports/")["Location"] == "/annual-reports/queue/"
+    assert client.get("/annual-reports/export.xlsx").status_code == 403
+    assert client.get("/annual-reports/import/").status_code == 403
     assert client.get("/annual-reports/queue/").status_code == 200
 
 
@@ -165,3 +177,23 @@ def test_ratings_and_credit_pages(client, registrar_gusu, gusu_org, path):
         )
         entry.refresh_from_db()
         assert entry.removed_on is not None
+
+
+def test_the_report_page_shows_who_changed_what(client, org_user, gusu_org, unit_staff, other_unit_staff):
+    report = make_report(gusu_org, org_user, members_unit=120)
+    services.annual_report_update(actor=org_user, report=report, members_unit=135)
+    services.annual_report_attach(actor=org_user, report=report, upload=pdf())
+    services.annual_report_submit(actor=org_user, report=report)
+    client.force_login(unit_staff)
+    response = client.get(f"/annual-reports/{report.pk}/")
+    history = response.context["history"]
+    change = next(c for e in history for c in e["changes"] if c["field"] == "members_unit")
+    assert (change["old_display"], change["new_display"]) == (120, 135)
+    assert history[0]["actor"] == org_user.get_username()
+    statuses = [c for e in history for c in e["changes"] if c["field"] == "status"]
+    assert str(statuses[0]["new_display"]) == str(AnnualReport.Status.SUBMITTED.label)
+    submitted = next(c for e in history for c in e["changes"] if c["field"] == "submitted_at")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", submitted["new_display"])
+    assert 'id="report-history"' in response.content.decode()
+    client.force_login(other_unit_staff)
+    assert client.get(f"/annual-reports/{report.pk}/").status_code == 404

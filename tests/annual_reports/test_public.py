@@ -100,3 +100,14 @@ def test_public_lists_show_current_entries_only(db, registrar_city):
     )
     services.credit_list_remove(actor=registrar_city, entry=entry, removal_reason="恢复")
     assert organization.name not in Client().get("/public/credit-lists/").content.decode()
+
+
+def test_public_search_page_by_initials_credit_code_and_region(published, wuzhong_org):
+    client = Client()
+    for params in ({"q": "gsqsc"}, {"q": published.credit_code}, {"q": "丝绸", "region": "320508"}):
+        page = client.get("/public/", params)
+        names = [o.name for o in page.context["page"].object_list]
+        assert names == [published.name], params
+    names = [o.name for o in client.get("/public/", {"region": "320506"}).context["page"].object_list]
+    assert names == [wuzhong_org.name]
+    assert not list(client.get("/public/", {"q": "丝绸", "region": "320506"}).context["page"].object_list)

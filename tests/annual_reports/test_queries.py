@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from orgs.models import AnnualReport, CreditListEntry, Rating
 from tests.factories import as_user, make_org
@@ -47,7 +49,9 @@ def test_api_lists(registrar_gusu, unit, rows, url, django_assert_max_num_querie
 @pytest.mark.parametrize(
     "url",
     [
+        "/annual-reports/",
         "/annual-reports/?state=in_review",
+        "/annual-reports/?state=not_filed",
         "/annual-reports/queue/",
         "/ratings/",
         "/credit-lists/",
@@ -70,3 +74,29 @@ def test_unit_queue(client, unit_staff, unit, rows, django_assert_max_num_querie
     with django_assert_max_num_queries(12):
         response = client.get("/annual-reports/queue/")
     assert response.status_code == 200
+
+
+API_LISTS = ["/api/v1/annual-reports/", "/api/v1/ratings/", "/api/v1/credit-list-entries/",
+             "/api/v1/public/organizations/"]  # fmt: skip
+PAGES = ["/annual-reports/", "/annual-reports/?state=late", "/annual-reports/queue/", "/ratings/",
+         "/credit-lists/", "/public/?q=测试", "/public/credit-lists/"]  # fmt: skip
+
+
+def _count(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_the_same_number_of_queries_for_10_and_100_rows(client, registrar_gusu, unit):
+    """Not only a ceiling: the count does not move when the rows grow tenfold."""
+    api = as_user(registrar_gusu)
+    client.force_login(registrar_gusu)
+    _rows(10, unit)
+    before = {url: _count(api, url, {"page_size": 200}) for url in API_LISTS}
+    before |= {url: _count(client, url) for url in PAGES}
+    _rows(90, unit)
+    after = {url: _count(api, url, {"page_size": 200}) for url in API_LISTS}
+    after |= {url: _count(client, url) for url in PAGES}
+    assert after == before

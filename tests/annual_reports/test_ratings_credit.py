@@ -102,3 +102,21 @@ def test_entry_filters(gusu_org, registrar_gusu):
         == 1
     )
     assert client.get("/api/v1/credit-list-entries/", {"list": "serious"}).json()["results"] == []
+
+
+def test_listing_and_removal_dates_cannot_be_in_the_future(gusu_org, registrar_gusu):
+    client = as_user(registrar_gusu)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    entry = {"organization": gusu_org.pk, "list": "abnormal", "reason": "失联", "listed_on": tomorrow}
+    response = client.post("/api/v1/credit-list-entries/", entry)
+    assert response.status_code == 400 and "listed_on" in response.json()
+    assert not CreditListEntry.objects.exists()
+    gusu_org.refresh_from_db()
+    assert gusu_org.status == "active"
+    last_month = (timezone.localdate() - timedelta(days=30)).isoformat()
+    entry_id = client.post("/api/v1/credit-list-entries/", {**entry, "listed_on": last_month}).json()["id"]
+    response = client.post(
+        f"/api/v1/credit-list-entries/{entry_id}/remove/", {"removal_reason": "恢复", "on": tomorrow}
+    )
+    assert response.status_code == 400 and "on" in response.json()
+    assert CreditListEntry.objects.get(pk=entry_id).removed_on is None

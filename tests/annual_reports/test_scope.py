@@ -94,3 +94,32 @@ def test_ratings_and_entries_are_scoped(gusu_org, wuzhong_org, registrar_gusu, r
         .status_code
         == 403
     )
+
+
+def test_each_role_has_its_own_queue(
+    client, org_user, gusu_org, no_unit_org, no_unit_user, unit_staff, other_unit_staff, registrar_gusu,
+    registrar_wuzhong, statistician_city,
+):  # fmt: skip
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orgs.models import AnnualReport
+
+    older = make_report(gusu_org, org_user, year=YEAR - 1, status="submitted")
+    newer = make_report(gusu_org, org_user, status="submitted")
+    AnnualReport.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - timedelta(days=3))
+    without_unit = make_report(no_unit_org, no_unit_user, status="submitted")
+
+    def queue(user):
+        client.force_login(user)
+        response = client.get("/annual-reports/queue/")
+        return response.status_code, [row.record.pk for row in response.context["table"].rows] if (
+            response.status_code == 200
+        ) else None
+
+    assert queue(unit_staff) == (200, [older.pk, newer.pk])  # oldest first
+    assert queue(other_unit_staff) == (200, [])
+    assert queue(registrar_gusu) == (200, [without_unit.pk])  # the unit has not passed the others yet
+    assert queue(registrar_wuzhong) == (200, [])
+    assert queue(statistician_city)[0] == 403

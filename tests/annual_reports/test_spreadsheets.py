@@ -86,3 +86,14 @@ def test_import_of_an_organization_registered_later(client, registrar_city, db):
     client.force_login(registrar_city)
     response = client.post("/annual-reports/import/", {"file": _xlsx([_row(organization, year=2022)])})
     assert response.status_code == 400 and "year" in str(response.context["row_errors"])
+
+
+def test_import_refuses_more_than_two_decimal_places(client, registrar_city, gusu_org, wuzhong_org):
+    client.force_login(registrar_city)
+    upload = _xlsx([_row(wuzhong_org), _row(gusu_org, funds_raised="1234.567")])
+    response = client.post("/annual-reports/import/", {"file": upload})
+    assert response.status_code == 400
+    errors = dict(response.context["row_errors"])
+    assert list(errors) in (["第3行"], ["row 3"])
+    assert any(message.startswith("funds_raised: ") for message in next(iter(errors.values())))
+    assert not AnnualReport.objects.exists()

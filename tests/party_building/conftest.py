@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from party_building.models import Assignment, PartyCoverage, PartyInstructor, PartyOrganization, path_step
-from tests.factories import make_person
+from tests.factories import make_org, make_person
 
 
 @pytest.fixture
@@ -66,3 +66,34 @@ def industry_committee(work_committee):
     return make_node(
         "苏州市行业协会党委", "industry_committee", "3205", parent=work_committee, formal_members=0
     )
+
+
+@pytest.fixture
+def world(db):
+    """A small world: in 姑苏 one org with its own branch, two under a joint branch, one with only an instructor,
+    one with nothing, one deregistered; in 吴中 one with its own branch and two with nothing; one at city level
+    with an instructor; a dissolved branch covering nothing now."""
+    g_own = make_org("320508", name="姑苏甲协会")
+    g_joint1 = make_org("320508", name="姑苏乙协会", org_type="social_service_agency")
+    g_joint2 = make_org("320508", name="姑苏丙协会")
+    g_instr = make_org("320508", name="姑苏丁协会", org_type="foundation")
+    g_none = make_org("320508", name="姑苏戊协会")
+    g_dead = make_org("320508", name="姑苏己协会", status="deregistered", deregistered_on=date(2020, 1, 1))
+    w_own = make_org("320506", name="吴中甲协会")
+    w_none1 = make_org("320506", name="吴中乙协会")
+    w_none2 = make_org("320506", name="吴中丙协会", org_type="social_service_agency")
+    city_instr = make_org("3205", name="苏州市甲协会")
+    make_node("姑苏甲支部", "branch", "320508", organizations=[g_own], founded_on=date(2019, 7, 1))
+    make_node("姑苏联合支部", "joint_branch", "320508", organizations=[g_joint1, g_joint2])
+    make_node("吴中甲支部", "branch", "320506", organizations=[w_own])
+    make_node("已撤销支部", "branch", "320508", dissolved_on=date(2021, 1, 1))
+    instructor = make_instructor(organizations=[g_instr, city_instr])
+    return {
+        "g": [g_own, g_joint1, g_joint2, g_instr, g_none],
+        "w": [w_own, w_none1, w_none2],
+        "city": [city_instr],
+        "org_covered": {g_own, g_joint1, g_joint2, w_own},
+        "instructed": {g_instr, city_instr},
+        "dead": g_dead,
+        "instructor": instructor,
+    }

@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-import pytest
 from django.utils import timezone
 
 from orgs.models import AnnualReport, Organization
@@ -10,39 +9,9 @@ from party_building.models import PartyMemberRecord, Visit
 from party_building.selectors import coverage_stat_rows
 from tests.factories import as_token, as_user, make_org
 
-from .conftest import make_instructor, make_node
+from .conftest import make_instructor
 
 URL = "/api/v1/party/coverage/"
-
-
-@pytest.fixture
-def world(db):
-    """A small world: in 姑苏 one org with its own branch, two under a joint branch, one with only an instructor,
-    one with nothing, one deregistered; in 吴中 one with its own branch and two with nothing; one at city level
-    with an instructor; a dissolved branch covering nothing now."""
-    g_own = make_org("320508", name="姑苏甲协会")
-    g_joint1 = make_org("320508", name="姑苏乙协会", org_type="social_service_agency")
-    g_joint2 = make_org("320508", name="姑苏丙协会")
-    g_instr = make_org("320508", name="姑苏丁协会", org_type="foundation")
-    g_none = make_org("320508", name="姑苏戊协会")
-    g_dead = make_org("320508", name="姑苏己协会", status="deregistered", deregistered_on=date(2020, 1, 1))
-    w_own = make_org("320506", name="吴中甲协会")
-    w_none1 = make_org("320506", name="吴中乙协会")
-    w_none2 = make_org("320506", name="吴中丙协会", org_type="social_service_agency")
-    city_instr = make_org("3205", name="苏州市甲协会")
-    make_node("姑苏甲支部", "branch", "320508", organizations=[g_own], founded_on=date(2019, 7, 1))
-    make_node("姑苏联合支部", "joint_branch", "320508", organizations=[g_joint1, g_joint2])
-    make_node("吴中甲支部", "branch", "320506", organizations=[w_own])
-    make_node("已撤销支部", "branch", "320508", dissolved_on=date(2021, 1, 1))
-    make_instructor(organizations=[g_instr, city_instr])
-    return {
-        "g": [g_own, g_joint1, g_joint2, g_instr, g_none],
-        "w": [w_own, w_none1, w_none2],
-        "city": [city_instr],
-        "org_covered": {g_own, g_joint1, g_joint2, w_own},
-        "instructed": {g_instr, city_instr},
-        "dead": g_dead,
-    }
 
 
 def expected(organizations, world):
@@ -192,3 +161,18 @@ def test_worklist_query_counts(party_officer_city, world, django_assert_max_num_
         )
     assert len(response.json()["results"]) == 20
     assert Organization.objects.count() > 20
+
+
+def test_should_build_takes_the_newer_of_report_and_record(party_officer_city, world):
+    """The officer's record made after the report's year replaces the report's figure, either way; a record
+    made during the report's own year does not."""
+    dropped, grown, same_year = world["w"][1], world["w"][2], world["g"][4]
+    accepted_report(dropped, 2024, 6)
+    PartyMemberRecord.objects.create(organization=dropped, formal_members=1, recorded_on=date(2025, 5, 1))
+    accepted_report(grown, 2024, 1)
+    PartyMemberRecord.objects.create(organization=grown, formal_members=4, recorded_on=date(2025, 5, 1))
+    accepted_report(same_year, 2025, 5)
+    PartyMemberRecord.objects.create(organization=same_year, formal_members=0, recorded_on=date(2025, 3, 1))
+    rows = as_user(party_officer_city).get("/api/v1/party/worklists/should-build/", {"region": "3205"}).json()
+    found = {row["name"]: row["party_members"] for row in rows["results"]}
+    assert found == {grown.name: 4, same_year.name: 5}

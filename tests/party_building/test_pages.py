@@ -34,16 +34,26 @@ def test_tree_page_and_htmx_children(party_officer_city, work_committee, industr
     html = client.get("/party/").content.decode()
     assert work_committee.name in html and branch.name not in html
     assert f'hx-get="/party/tree/{work_committee.pk}/children/"' in html
-    children = client.get(f"/party/tree/{work_committee.pk}/children/", HTTP_HX_REQUEST="true").content.decode()
+    children = client.get(
+        f"/party/tree/{work_committee.pk}/children/", HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert industry_committee.name in children and "<html" not in children
-    deeper = client.get(f"/party/tree/{industry_committee.pk}/children/", HTTP_HX_REQUEST="true").content.decode()
+    deeper = client.get(
+        f"/party/tree/{industry_committee.pk}/children/", HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert branch.name in deeper
 
 
 def test_pages_refuse_without_party_scope(registrar_city, unit_staff):
     for user in (registrar_city, unit_staff):
         client = browser(user)
-        for path in ("/party/", "/party/coverage/", "/party/instructors/", "/party/reports/", "/party/steps/"):
+        for path in (
+            "/party/",
+            "/party/coverage/",
+            "/party/instructors/",
+            "/party/reports/",
+            "/party/steps/",
+        ):
             assert client.get(path).status_code == 403, path
     assert Client().get("/party/").status_code == 302
 
@@ -73,7 +83,9 @@ def test_creating_a_joint_branch_in_the_browser(party_officer_city, industry_com
     )
     node = PartyOrganization.objects.get(name="新支部")
     assert response.status_code == 302 and response["Location"] == f"/party/nodes/{node.pk}/"
-    assert set(PartyCoverage.objects.filter(party_organization=node).values_list("organization_id", flat=True)) == {
+    assert set(
+        PartyCoverage.objects.filter(party_organization=node).values_list("organization_id", flat=True)
+    ) == {
         first.pk,
         second.pk,
     }
@@ -119,7 +131,9 @@ def test_coverage_page_shows_figures_and_worklists(party_officer_city):
 def test_secretary_report_pages(party_officer_gusu, party_officer_city, industry_committee):
     branch = make_node("支部", "branch", "320508", parent=industry_committee)
     district = browser(party_officer_gusu)
-    response = district.post("/party/reports/", {"party_organization": branch.pk, "year": 2025, "content": "述职内容"})
+    response = district.post(
+        "/party/reports/", {"party_organization": branch.pk, "year": 2025, "content": "述职内容"}
+    )
     report = SecretaryReport.objects.get()
     assert response["Location"] == f"/party/reports/{report.pk}/"
     district.post(f"/party/reports/{report.pk}/", {"verb": "submit"})
@@ -142,18 +156,28 @@ def test_steps_page_marks_done_and_not_applicable(party_officer_city, gusu_org):
     client.post(f"/party/steps/{done.pk}/complete/", {"status": "done"})
     refused = client.post(f"/party/steps/{other.pk}/complete/", {"status": "not_applicable"}, follow=True)
     assert "说明" in refused.content.decode()
-    client.post(f"/party/steps/{other.pk}/complete/", {"status": "not_applicable", "note": "章程已含党建条款"})
+    client.post(
+        f"/party/steps/{other.pk}/complete/", {"status": "not_applicable", "note": "章程已含党建条款"}
+    )
     assert set(SyncStep.objects.values_list("status", flat=True)) == {"done", "not_applicable"}
 
 
 def test_instructor_pages(party_officer_city, instructor_user, gusu_org):
     client = browser(party_officer_city)
-    client.post("/party/instructors/", {"name": "新指导员", "unit": "区委组织部", "region": "320508", "phone": "1"})
+    client.post(
+        "/party/instructors/", {"name": "新指导员", "unit": "区委组织部", "region": "320508", "phone": "1"}
+    )
     instructor = make_instructor(user=instructor_user, organizations=[gusu_org])
     own = browser(instructor_user)
     own.post(
         f"/party/instructors/{instructor.pk}/",
-        {"form": "visit", "instructor": instructor.pk, "organization": gusu_org.pk, "visited_on": "2026-01-02", "content": "谈心"},
+        {
+            "form": "visit",
+            "instructor": instructor.pk,
+            "organization": gusu_org.pk,
+            "visited_on": "2026-01-02",
+            "content": "谈心",
+        },
     )
     assert Visit.objects.filter(instructor=instructor).count() == 1
     listing = own.get("/party/instructors/").content.decode()
@@ -164,19 +188,36 @@ def test_reviews_and_stations_pages(party_officer_city, gusu_org):
     client = browser(party_officer_city)
     client.post(
         "/party/reviews/",
-        {"organization": gusu_org.pk, "candidate_name": "赵六", "role": "legal_representative", "result": "passed"},
+        {
+            "organization": gusu_org.pk,
+            "candidate_name": "赵六",
+            "role": "legal_representative",
+            "result": "passed",
+        },
     )
     assert LeaderReview.objects.get().reviewed_by == party_officer_city
     assert "赵六" in client.get("/party/reviews/").content.decode()
     client.post(
         "/party/stations/",
-        {"name": "党建工作站", "region": "320508", "organizations": [gusu_org.pk], "funding-year": 2025, "funding-amount": "100000"},
+        {
+            "name": "党建工作站",
+            "region": "320508",
+            "organizations": [gusu_org.pk],
+            "funding-year": 2025,
+            "funding-amount": "100000",
+        },
     )
     station = WorkStation.objects.get()
     assert station.funding.get().amount == 100000
     client.post(
         f"/party/stations/{station.pk}/",
-        {"form": "activity", "date": "2026-01-03", "title": "联建活动", "participants": 20, "organizations": [gusu_org.pk]},
+        {
+            "form": "activity",
+            "date": "2026-01-03",
+            "title": "联建活动",
+            "participants": 20,
+            "organizations": [gusu_org.pk],
+        },
     )
     assert "联建活动" in client.get(f"/party/stations/{station.pk}/").content.decode()
 
@@ -188,9 +229,13 @@ def test_page_queries_do_not_grow(party_officer_city, rows, django_assert_max_nu
         organization = make_org("320508")
         make_node(f"支部{index}", "branch", "320508", parent=root, organizations=[organization])
         instructor = make_instructor(f"指导员{index}", organizations=[make_org("320506")])
-        Visit.objects.create(instructor=instructor, organization=organization, visited_on=date(2026, 1, 1), content="x")
+        Visit.objects.create(
+            instructor=instructor, organization=organization, visited_on=date(2026, 1, 1), content="x"
+        )
         registry_event.send(Organization, event="established", organization=organization, actor=None, data={})
-        SecretaryReport.objects.create(party_organization=PartyOrganization.objects.last(), year=2025, content="x")
+        SecretaryReport.objects.create(
+            party_organization=PartyOrganization.objects.last(), year=2025, content="x"
+        )
     client = browser(party_officer_city)
     client.get("/party/")  # warm the session and the access cache
     budgets = {
@@ -208,3 +253,37 @@ def test_page_queries_do_not_grow(party_officer_city, rows, django_assert_max_nu
     for path, budget in budgets.items():
         with django_assert_max_num_queries(budget):
             assert client.get(path).status_code == 200, path
+
+
+def test_coverage_page_shows_the_cross_appointment_rate(party_officer_city):
+    from party_building.models import OrganizationLeader
+
+    with_secretary = make_org("320508", name="书记进班子协会")
+    other = make_org("320508", name="未交叉任职协会")
+    make_node("甲支部", "branch", "320508", organizations=[with_secretary], secretary="周书记")
+    make_node("乙支部", "branch", "320508", organizations=[other], secretary="吴书记")
+    OrganizationLeader.objects.create(organization=with_secretary, name="周书记", position="director")
+    OrganizationLeader.objects.create(organization=other, name="郑会长", position="president")
+    response = browser(party_officer_city).get("/party/coverage/", {"region": "320508"})
+    assert response.context["total"]["cross_appointment"] == {"numerator": 1, "denominator": 2, "rate": 0.5}
+    assert "交叉任职" in response.content.decode()
+
+
+def test_steps_page_shows_the_share_closed_on_time_per_region(party_officer_city, gusu_org, wuzhong_org):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for organization in (gusu_org, wuzhong_org):
+        registry_event.send(Organization, event="established", organization=organization, actor=None, data={})
+    gusu_step = SyncStep.objects.get(organization=gusu_org)
+    SyncStep.objects.filter(pk=gusu_step.pk).update(status="done", completed_at=timezone.now())  # on time
+    # 吴中's step was due yesterday and is still open: late
+    SyncStep.objects.filter(organization=wuzhong_org).update(due_on=today - timedelta(days=1))
+    response = browser(party_officer_city).get("/party/steps/")
+    on_time = response.context["on_time"]
+    assert (on_time["numerator"], on_time["denominator"]) == (1, 2)
+    rows = {row["region"]: (row["numerator"], row["denominator"]) for row in on_time["results"]}
+    assert rows == {"320508": (1, 1), "320506": (0, 1)}
+    assert "50.0%" in response.content.decode()

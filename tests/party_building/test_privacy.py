@@ -17,7 +17,11 @@ EXPORT = "/party/leaders/export.csv"
 @pytest.fixture
 def leader(gusu_org):
     return OrganizationLeader.objects.create(
-        organization=gusu_org, name="钱会长", position="president", is_party_member=True, party_role="党支部书记"
+        organization=gusu_org,
+        name="钱会长",
+        position="president",
+        is_party_member=True,
+        party_role="党支部书记",
     )
 
 
@@ -35,7 +39,9 @@ def api_fields(user_or_client, leader):
 
 
 @pytest.mark.parametrize(
-    "persona", ["party_officer_city", "org_user"], ids=["party officer in scope", "the organization's own user"]
+    "persona",
+    ["party_officer_city", "org_user"],
+    ids=["party officer in scope", "the organization's own user"],
 )
 def test_who_sees_party_membership(request, persona, leader):
     user = request.getfixturevalue(persona)
@@ -59,8 +65,22 @@ def test_instructor_sees_it_for_assigned_organizations_only(instructor_user, lea
 
 @pytest.mark.parametrize(
     "persona",
-    ["registrar_city", "unit_staff", "other_org_user", "party_officer_wuzhong"],
-    ids=["registrar", "supervising unit", "another organization", "officer of another district"],
+    [
+        "registrar_city",
+        "unit_staff",
+        "other_org_user",
+        "party_officer_wuzhong",
+        "statistician_city",
+        "supervisor_city",
+    ],
+    ids=[
+        "registrar",
+        "supervising unit",
+        "another organization",
+        "officer of another district",
+        "statistician (party:read, not party work)",
+        "fee supervisor",
+    ],
 )
 def test_who_must_not_see_party_membership(request, persona, leader):
     user = request.getfixturevalue(persona)
@@ -93,7 +113,9 @@ def test_api_fields_absent_without_party_read(leader):
 
 
 def test_only_party_write_changes_leaders(registrar_city, org_user, leader):
-    assert as_user(registrar_city).patch(f"{URL}{leader.pk}/", {"name": "x"}, format="json").status_code == 403
+    assert (
+        as_user(registrar_city).patch(f"{URL}{leader.pk}/", {"name": "x"}, format="json").status_code == 403
+    )
     assert as_user(org_user).delete(f"{URL}{leader.pk}/").status_code == 403
     assert OrganizationLeader.objects.filter(pk=leader.pk).exists()
 
@@ -107,7 +129,9 @@ def test_officer_edits_and_deletes_a_leader(party_officer_city, leader):
 
 
 @pytest.mark.parametrize("rows", [10, 100])
-def test_leader_list_queries_do_not_grow(party_officer_city, registrar_city, rows, django_assert_max_num_queries):
+def test_leader_list_queries_do_not_grow(
+    party_officer_city, registrar_city, rows, django_assert_max_num_queries
+):
     for _ in range(rows):
         OrganizationLeader.objects.create(organization=make_org("320508"), name="甲", position="director")
     for user in (party_officer_city, registrar_city):

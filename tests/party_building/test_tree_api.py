@@ -1,5 +1,6 @@
 """The party-organization tree through the API: building, moving, every rule, scope, query counts."""
 
+import re
 from datetime import date
 
 import pytest
@@ -113,7 +114,10 @@ def test_each_rule_is_a_400_naming_its_field(party_officer_city, industry_commit
     response = create(as_user(party_officer_city), **payload)
     assert response.status_code == 400, response.json()
     assert field in response.json()
+    assert re.search(r"[\u4e00-\u9fff]", response.json()[field][0])  # in the user's language (zh-hans)
     assert PartyOrganization.objects.count() == before
+    english = as_user(party_officer_city).post(URL, payload, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert field in english.json() and re.match(r"[A-Z]", english.json()[field][0])  # and in English
 
 
 def test_an_organization_is_covered_by_one_party_organization_at_a_time(party_officer_city):

@@ -15,7 +15,9 @@ from orgs.codes import validate_credit_code
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQLite only (PostgreSQL: tests/integration)")
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")), reason="SQLite only (PostgreSQL: tests/integration)"
+)
 def test_concurrent_approvals_on_sqlite_wait_for_each_other(tmp_path):
     # Threads with their own connections on a file database, as `make run` has it (pytest's in-memory
     # test database is shared-cache, whose table locks do not wait): a fresh process with SQLITE_PATH.
@@ -53,4 +55,7 @@ def test_sequence_skips_codes_already_taken(db):
     make_org("320508", credit_code=make_credit_code("1", "320508", "MJ000001"))
     with transaction.atomic():
         code = issue_credit_code(org_type="social_service_agency", region_code="320508")
-    assert code[10:18] == "MJ000002"  # MJ000001 is that county's organization code already, whatever the type
+    # 5 + type digit + county (2:8) + organization code (8:17, its check character last) + check character.
+    # MJ000001 is taken in the county, whatever the type digit before it.
+    assert code[:8] == "52320508" and code[8:16] == "MJ000002"
+    validate_credit_code(code)

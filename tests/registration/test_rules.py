@@ -26,8 +26,9 @@ def assert_refused(response, field, fragment=""):
     assert fragment in " ".join(body[field])
 
 
-def submit_errors(user, kind="establish", org_type="social_service_agency", **proposed):
+def submit_errors(user, kind="establish", **proposed):
     """Create (partial rules pass), upload everything, submit: the full rules answer."""
+    org_type = proposed.get("org_type", "")
     client = as_user(user)
     app = client.post(URL, {"kind": kind, "proposed": proposed}, format="json")
     assert app.status_code == 201, app.content
@@ -58,7 +59,7 @@ def test_social_group_preparation_funds_and_prefixes(applicant):
     assert_refused(
         post(applicant, "preparation", **proposal(org_type="social_group", registered_capital="29999.99")),
         "registered_capital",
-        "30,000",
+        "3万元",  # zh-hans is the default language
     )
     for prefix in ("中国", "全国", "中华"):
         assert_refused(
@@ -66,12 +67,19 @@ def test_social_group_preparation_funds_and_prefixes(applicant):
             "name",
             prefix,
         )
-    assert post(applicant, "preparation", **proposal(org_type="social_group", registered_capital="30000")).status_code == 201
+    assert (
+        post(
+            applicant, "preparation", **proposal(org_type="social_group", registered_capital="30000")
+        ).status_code
+        == 201
+    )
 
 
 def test_social_group_preparation_minimum_members_checked_on_submit(applicant):
     response = submit_errors(
-        applicant, "preparation", "social_group", **{**proposal(org_type="social_group"), "members_individual": None}
+        applicant,
+        "preparation",
+        **{**proposal(org_type="social_group"), "members_individual": None, "members_unit": None},
     )
     assert_refused(response, "members_individual")
 
@@ -86,7 +94,9 @@ def test_social_group_preparation_minimum_members_checked_on_submit(applicant):
     ],
 )
 def test_foundation_original_fund(applicant, capital, public, ok):
-    response = post(applicant, **proposal(org_type="foundation", registered_capital=capital, public_fundraising=public))
+    response = post(
+        applicant, **proposal(org_type="foundation", registered_capital=capital, public_fundraising=public)
+    )
     if ok:
         assert response.status_code == 201, response.content
     else:
@@ -108,7 +118,7 @@ def test_name_unique_among_live_orgs_and_pending_applications(applicant, registr
     assert as_user(applicant).post(f"{URL}{first['id']}/submit/").status_code == 400  # materials missing
     App.objects.filter(pk=first["id"]).update(status="submitted")
     refused = post(applicant, **proposal(category="charity"))
-    assert_refused(refused, "name", f"No. {first['id']}")
+    assert_refused(refused, "name", f"第 {first['id']} 号申请")
     # Another region may use the same name.
     assert post(applicant, **proposal(region="320506", category="charity")).status_code == 201
 
@@ -116,19 +126,31 @@ def test_name_unique_among_live_orgs_and_pending_applications(applicant, registr
 def test_legal_representative_id_valid_and_age(applicant):
     bad = id_number_for("320508", born=date(1985, 3, 4))
     bad = bad[:17] + ("0" if bad[17] != "0" else "1")
-    assert_refused(post(applicant, **proposal(legal_representative_id_number=bad)), "legal_representative_id_number")
+    assert_refused(
+        post(applicant, **proposal(legal_representative_id_number=bad)), "legal_representative_id_number"
+    )
     today = timezone.localdate()
     too_young = id_number_for("320508", born=date(today.year - 17, 1, 1))
     too_old = id_number_for("320508", born=date(today.year - 72, 1, 1))
-    assert_refused(post(applicant, **proposal(legal_representative_id_number=too_young)), "legal_representative_id_number", "18")
-    assert_refused(post(applicant, **proposal(legal_representative_id_number=too_old)), "legal_representative_id_number", "70")
+    assert_refused(
+        post(applicant, **proposal(legal_representative_id_number=too_young)),
+        "legal_representative_id_number",
+        "18",
+    )
+    assert_refused(
+        post(applicant, **proposal(legal_representative_id_number=too_old)),
+        "legal_representative_id_number",
+        "70",
+    )
     eighteen = id_number_for("320508", born=date(today.year - 18, today.month, 1))
     assert post(applicant, **proposal(legal_representative_id_number=eighteen)).status_code == 201
 
 
 def test_one_person_one_legal_representation(applicant):
     other = make_org("320506", name="吴中区光伏行业协会")
-    response = post(applicant, **proposal(legal_representative_id_number=other.legal_representative_id_number))
+    response = post(
+        applicant, **proposal(legal_representative_id_number=other.legal_representative_id_number)
+    )
     assert_refused(response, "legal_representative_id_number", "吴中区光伏行业协会")
 
 
@@ -142,16 +164,25 @@ def test_materials_checked_by_content_and_size(applicant):
     app = client.post(URL, {"kind": "establish", "proposed": proposal()}, format="json").json()
     fake = SimpleUploadedFile("charter.pdf", b"just text, not a PDF", content_type="application/pdf")
     assert_refused(
-        client.post(f"{URL}{app['id']}/materials/", {"item": "charter", "file": fake}, format="multipart"), "file"
+        client.post(f"{URL}{app['id']}/materials/", {"item": "charter", "file": fake}, format="multipart"),
+        "file",
     )
     image = SimpleUploadedFile("scan.txt", PNG_BYTES, content_type="text/plain")  # an image by content
-    assert client.post(f"{URL}{app['id']}/materials/", {"item": "charter", "file": image}, format="multipart").status_code == 201
+    assert (
+        client.post(
+            f"{URL}{app['id']}/materials/", {"item": "charter", "file": image}, format="multipart"
+        ).status_code
+        == 201
+    )
     assert_refused(
-        client.post(f"{URL}{app['id']}/materials/", {"item": "nonsense", "file": pdf()}, format="multipart"), "item"
+        client.post(f"{URL}{app['id']}/materials/", {"item": "nonsense", "file": pdf()}, format="multipart"),
+        "item",
     )
     with override_settings(MAX_ATTACHMENT_BYTES=20):
         assert_refused(
-            client.post(f"{URL}{app['id']}/materials/", {"item": "charter", "file": pdf()}, format="multipart"),
+            client.post(
+                f"{URL}{app['id']}/materials/", {"item": "charter", "file": pdf()}, format="multipart"
+            ),
             "file",
             "MB",
         )
@@ -160,7 +191,9 @@ def test_materials_checked_by_content_and_size(applicant):
 
 def test_required_materials_before_submit(applicant):
     client = as_user(applicant)
-    app = client.post(URL, {"kind": "establish", "proposed": proposal(category="charity")}, format="json").json()
+    app = client.post(
+        URL, {"kind": "establish", "proposed": proposal(category="charity")}, format="json"
+    ).json()
     response = client.post(f"{URL}{app['id']}/submit/")
     assert_refused(response, "materials", "章程")
     assert App.objects.get(pk=app["id"]).status == "draft"
@@ -175,11 +208,28 @@ def test_unknown_fields_and_kinds(applicant):
 def test_change_rechecks_the_changed_fields(gusu_org, org_user):
     client = as_user(org_user)
     response = client.post(
-        URL, {"kind": "change", "organization": gusu_org.pk, "proposed": {"name": "中华丝绸行业协会"}}, format="json"
+        URL,
+        {"kind": "change", "organization": gusu_org.pk, "proposed": {"name": "中华丝绸行业协会"}},
+        format="json",
     )
     assert_refused(response, "name", "中华")
     response = client.post(
-        URL, {"kind": "change", "organization": gusu_org.pk, "proposed": {"name": "姑苏区丝绸基金会"}}, format="json"
+        URL,
+        {"kind": "change", "organization": gusu_org.pk, "proposed": {"name": "姑苏区丝绸基金会"}},
+        format="json",
     )
     assert_refused(response, "name", "基金会")
+    assert not App.objects.exists()
+
+
+def test_errors_in_english_when_asked(applicant):
+    client = as_user(applicant)
+    body = {
+        "kind": "preparation",
+        "proposed": proposal(org_type="social_group", registered_capital="29999.99"),
+    }
+    response = client.post(URL, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert_refused(response, "registered_capital", "30,000 yuan")
+    response = client.post(URL, body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert_refused(response, "registered_capital", "3万元")
     assert not App.objects.exists()

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -17,10 +18,10 @@ class AnnualReportSerializer(serializers.ModelSerializer):
             "Organization id. Organization users may leave it out (their own); a system client gives it."
         ),
     )
-    audited_statement = serializers.FileField(
-        read_only=True,
+    audited_statement = serializers.SerializerMethodField(
         help_text=_(
-            "URL of the audited financial statement; upload it with POST …/{id}/attachment/ (multipart, field `file`)."
+            "URL of the audited financial statement (GET …/{id}/statement/, null when none); upload it with "
+            "POST …/{id}/attachment/ (multipart, field `file`)."
         ),
     )
 
@@ -30,6 +31,14 @@ class AnnualReportSerializer(serializers.ModelSerializer):
                   "accepted_at", "updated_at", *FIGURE_FIELDS, "audited_statement"]  # fmt: skip
         read_only_fields = READ_ONLY_REPORT
         validators = []  # one per organization and year: the service answers with an error on `year`
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_audited_statement(self, obj):
+        if not obj.audited_statement:
+            return None
+        url = reverse("annual-report-statement", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class AnnualReportUpdateSerializer(AnnualReportSerializer):

@@ -1,15 +1,20 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+import json
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, parsers, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from ...access import access_for
-from ...models import Organization, UserScope
+from ...models import AnnualReport, Organization, UserScope
 from ...selectors import organizations_visible_to
 from .. import selectors, services
 from ..filters import AnnualReportFilterSet, CreditListEntryFilterSet, RatingFilterSet
+from ..views import statement_response
 from .serializers import (
     AnnualReportSerializer,
     AnnualReportUpdateSerializer,
@@ -21,6 +26,17 @@ from .serializers import (
     RemovalSerializer,
     ReviewSerializer,
 )
+
+
+class PDFRenderer(BaseRenderer):
+    """Lets a client ask for `Accept: application/pdf`; the file itself is streamed, errors stay JSON."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode()
 
 
 def _visible_organization(user, organization: Organization | None) -> Organization:
@@ -65,6 +81,7 @@ class AnnualReportViewSet(
         "partial_update": "reports:write",
         "submit": "reports:write",
         "attachment": "reports:write",
+        "statement": "reports:read",
         "review": "reports:review",
     }
     filterset_class = AnnualReportFilterSet
@@ -116,6 +133,18 @@ class AnnualReportViewSet(
             actor=request.user, report=self.get_object(), upload=payload.validated_data["file"]
         )
         return Response(AnnualReportSerializer(report, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        description="The audited financial statement (PDF); 404 when none is attached or outside your scope.",
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], renderer_classes=[JSONRenderer, PDFRenderer])
+    def statement(self, request, pk=None):
+        try:
+            report = selectors.report_statement(user=request.user, pk=pk)
+        except (AnnualReport.DoesNotExist, ValueError):
+            raise NotFound() from None
+        return statement_response(report)
 
 
 class RatingViewSet(
@@ -175,13 +204,26 @@ class CreditListEntryViewSet(
         return Response(self.get_serializer(entry).data, status=status.HTTP_200_OK)
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter(
-            "q", str, description="Name (simplified or traditional), pinyin initials or credit code."
-        ),
-        OpenApiParameter("region", str, description="Region code prefix."),
-    ]
+THROTTLED = OpenApiResponse(description="Too many requests from this address (rate setting THROTTLE_PUBLIC).")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q", str, description="Name (simplified or traditional), pinyin initials or credit code."
+            ),
+            OpenApiParameter("region", str, description="Region code prefix."),
+        ],
+        responses={200: PublicOrganizationSerializer(many=True), 429: THROTTLED},
+    ),
+    retrieve=extend_schema(
+        responses={
+            200: PublicOrganizationDetailSerializer,
+            404: OpenApiResponse(description="No such organization."),
+            429: THROTTLED,
+        }
+    ),
 )
 class PublicOrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     """The public register: no login, public facts only, throttled (scope `public`)."""

@@ -59,4 +59,5 @@ class Command(BaseCommand):
                 update_fields=["name", "level", "parent", "full_name"],
                 batch_size=1000,
             )
-        self.stdout.write(f"{len(rows)} regions loaded ({Region.objects.count()} in the table).")
+        if options["verbosity"]:
+            self.stdout.write(f"{len(rows)} regions loaded ({Region.objects.count()} in the table).")

@@ -18,9 +18,9 @@ DEMO_PASSWORD = "demo-pass-2026"
 DEMO_EXTENSIONS = [
     "orgs.annual_reports.demo",
     "orgs.registration.demo",
-    "reports.demo",
     "party_building.demo",
     "fees.demo",
+    "reports.demo",  # last: builds the figures of every area's demo data
 ]
 
 UNITS = [

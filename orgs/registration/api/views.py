@@ -70,6 +70,7 @@ class ApplicationViewSet(
 
     @extend_schema(request=ApplicationUpdateSerializer, responses=ApplicationSerializer)
     def partial_update(self, request, pk=None):
+        application = self.get_object()
         payload = ApplicationUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         extra = (
@@ -79,19 +80,20 @@ class ApplicationViewSet(
         )
         application = services.application_update(
             actor=request.user,
-            application=self.get_object(),
+            application=application,
             proposed=payload.validated_data.get("proposed"),
             **extra,
         )
         return Response(self.get_serializer(application).data)
 
     def _step(self, request, service, payload_class=None, **fixed):
+        application = self.get_object()  # outside the scope: 404 before any payload error (400)
         fields = {}
         if payload_class is not None:
             payload = payload_class(data=request.data)
             payload.is_valid(raise_exception=True)
             fields = payload.validated_data
-        application = service(actor=request.user, application=self.get_object(), **fields, **fixed)
+        application = service(actor=request.user, application=application, **fields, **fixed)
         return Response(self.get_serializer(application).data)
 
     @extend_schema(request=None, responses=ApplicationSerializer)
@@ -132,9 +134,10 @@ class ApplicationViewSet(
     @extend_schema(request={"multipart/form-data": MaterialUploadSerializer}, responses=MaterialSerializer)
     @action(detail=True, methods=["post"], filter_backends=[], parser_classes=[MultiPartParser, FormParser])
     def materials(self, request, pk=None):
+        application = self.get_object()
         material = services.material_upload(
             actor=request.user,
-            application=self.get_object(),
+            application=application,
             item=request.data.get("item", ""),
             file=request.FILES.get("file"),
         )

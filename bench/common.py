@@ -1,0 +1,183 @@
+"""What the benchmarks share: Django set up on the bench database, timing, query capture, plans, users.
+
+Import it first (it sets the environment and calls django.setup()):
+
+    from common import OUT, capture, plan, staff_client, timed, write_report
+"""
+
+import json
+import math
+import os
+import re
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")  # the test client speaks plain HTTP
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+INDEX_USE = re.compile(r"(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\S+)")
+
+
+def require_postgres() -> None:
+    if connection.vendor != "postgresql":
+        sys.exit("Run against PostgreSQL: set DATABASE_URL to the bench database.")
+
+
+def timed(fn, repeat: int = 5, warmup: int = 1) -> dict:
+    """Median / p95 / min of `repeat` runs of fn() after `warmup` runs, in milliseconds."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {
+        "median_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(samples[max(math.ceil(len(samples) * 0.95) - 1, 0)], 1),
+        "min_ms": round(samples[0], 1),
+        "runs": repeat,
+    }
+
+
+class Query(str):
+    """A captured SQL string (with its %s placeholders) that carries its parameters."""
+
+    params = None
+
+
+def capture(fn, keep: bool = True):
+    """(result, [sql, …]) of one call (every query, however many; keep=False: a list of None, just counted)."""
+    queries = []
+
+    def wrapper(execute, sql, params, many, context):
+        if keep:
+            query = Query(sql)
+            query.params = params
+            queries.append(query)
+        else:
+            queries.append(None)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        result = fn()
+    return result, queries
+
+
+def raw(sql: str, params=None):
+    """Run SQL through the same connection's psycopg cursor and fetch everything."""
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else None
+
+
+def plan(sql: str, params=None) -> tuple[str, list[str], float]:
+    """EXPLAIN (ANALYZE, BUFFERS): the text, the indexes used and the execution time (ms). A captured Query
+    brings its own parameters."""
+    if params is None and isinstance(sql, Query):
+        params = sql.params
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        lines = [row[0] for row in cursor.fetchall()]
+    indexes = sorted({m.group(1) for line in lines for m in INDEX_USE.finditer(line)})
+    execution = next((float(line.split()[2]) for line in lines if line.startswith("Execution Time")), 0.0)
+    return "\n".join(lines), indexes, execution
+
+
+def staff_user(label: str, *, region: str | None, roles: list[str], kind: str = "staff"):
+    """A bench login of `kind` in `region` (None: the whole country) with `roles`."""
+    from django.contrib.auth import get_user_model
+
+    from orgs.models import UserScope
+
+    user, _ = get_user_model().objects.get_or_create(username=f"bench-{label}")
+    UserScope.objects.update_or_create(
+        user=user, defaults={"kind": kind, "region_id": region, "roles": roles}
+    )
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def ensure_static() -> None:
+    """Pages run as in production (DEBUG off: the manifest storage): collect the static files once."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def staff_client(label: str, *, region: str | None, roles: list[str]):
+    """A Django test client logged in as a bench staff user (pages and the API through the session)."""
+    from django.test import Client
+
+    ensure_static()
+    client = Client()
+    client.force_login(staff_user(label, region=region, roles=roles))
+    return client
+
+
+def get_ok(client, url: str):
+    def run():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+        else:
+            response.content  # noqa: B018 - render it
+        return response
+
+    return run
+
+
+def ratio(a: dict, b: dict) -> float:
+    return round(a["median_ms"] / b["median_ms"], 2) if b["median_ms"] else float("inf")
+
+
+def write_report(name: str, report: dict) -> Path:
+    report = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "load_average_end": [round(x, 2) for x in os.getloadavg()]},
+        **report,
+    }
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"{name}.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    return path
+
+
+def line(
+    label: str, django_t: dict, sql_t: dict | None = None, queries: int | None = None, target=None
+) -> str:
+    """One row of a benchmark's table: Django median/p95, SQL median, ratio, queries, target verdict."""
+    text = f"{label[:58]:<58} {django_t['median_ms']:>9} {django_t['p95_ms']:>9}"
+    if sql_t is not None:
+        r = ratio(django_t, sql_t)
+        text += f" {sql_t['median_ms']:>9} {r:>6}"
+        if target is not None:
+            text += "  ok" if r <= target else f"  ✗ (target ≤ {target}×)"
+    else:
+        text += f" {'':>9} {'':>6}"
+    if queries is not None:
+        text += f"  q={queries}"
+    return text
+
+
+HEADER = f"{'case':<58} {'med ms':>9} {'p95 ms':>9} {'sql med':>9} {'ratio':>6}"

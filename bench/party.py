@@ -1,0 +1,206 @@
+"""Party building at national scale (issue 8), on the data of bench/generate.py --party (PostgreSQL).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/party.py \\
+        [--county 320506] [--repeat 5]
+
+Measures in one run:
+- coverage: party_building.selectors.coverage (org coverage and work coverage) for the whole country and for
+  one county, and the API (/api/v1/party/coverage/), against ONE hand-written SQL computing the same three
+  counts (target ≤ 1.5×); the numbers are compared;
+- subtree: party_building.selectors.subtree of the 10,000-node subtree built by the generator and of a small
+  one (query counts must be the same), and the API action (/api/v1/party-organizations/{id}/subtree/).
+Figures: stdout and bench/out/party.json.
+"""
+
+import argparse
+import os
+
+from common import (
+    HEADER,
+    capture,
+    line,
+    plan,
+    ratio,
+    raw,
+    require_postgres,
+    staff_client,
+    staff_user,
+    timed,
+    write_report,
+)
+from django.utils import timezone
+
+COVERAGE_SQL = """
+SELECT count(*), count(*) FILTER (WHERE covered), count(*) FILTER (WHERE covered OR instructed)
+FROM (
+    SELECT EXISTS (SELECT 1 FROM party_building_partycoverage c
+                   JOIN party_building_partyorganization p ON p.id = c.party_organization_id
+                   WHERE c.organization_id = o.id AND c.from_date <= %(on)s
+                     AND (c.to_date IS NULL OR c.to_date > %(on)s)
+                     AND (p.founded_on IS NULL OR p.founded_on <= %(on)s)
+                     AND (p.dissolved_on IS NULL OR p.dissolved_on > %(on)s)) AS covered,
+           EXISTS (SELECT 1 FROM party_building_assignment a
+                   WHERE a.organization_id = o.id AND a.from_date <= %(on)s
+                     AND (a.to_date IS NULL OR a.to_date >= %(on)s)) AS instructed
+    FROM orgs_organization o
+    WHERE o.region_id LIKE %(prefix)s
+      AND (o.registered_on IS NULL OR o.registered_on <= %(on)s)
+      AND (o.status IN ('active', 'abnormal') OR (o.status = 'deregistered' AND o.deregistered_on > %(on)s))
+) s
+"""
+
+
+def coverage_cases(county: str, repeat: int, plans: list) -> list[dict]:
+    from party_building.selectors import coverage
+
+    user = staff_user("national-party-officer", region=None, roles=["party_officer"])
+    client = staff_client("national-party-officer", region=None, roles=["party_officer"])
+    on = timezone.localdate()
+    cases = []
+    for region, label in (("", "whole country"), (county, f"county {county}")):
+        params = {"on": on, "prefix": f"{region}%"}
+
+        def selector(region=region):
+            return coverage(user=user, region=region, on=on)
+
+        def sql(params=params):
+            return raw(COVERAGE_SQL, params)
+
+        result, queries = capture(selector)
+        sql_row = sql()[0]
+        got = (
+            result["org_coverage"]["denominator"],
+            result["org_coverage"]["numerator"],
+            result["work_coverage"]["numerator"],
+        )
+        t_sel = timed(selector, repeat)
+        t_sql = timed(sql, repeat)
+        main = max(queries, key=len)
+        text, indexes, execution = plan(main)
+        plans.append(f"=== coverage {label}\n{main}\n\n{text}\n")
+        sql_text, _, sql_execution = plan(COVERAGE_SQL, params)
+        plans.append(f"=== coverage SQL {label}\n\n{sql_text}\n")
+        cases.append(
+            {
+                "case": f"coverage {label} (selector)",
+                "django": t_sel,
+                "sql": t_sql,
+                "ratio": ratio(t_sel, t_sql),
+                "target": 1.5,
+                "queries": len(queries),
+                "result": {"organizations": got[0], "covered": got[1], "work_covered": got[2]},
+                "same_result": got == tuple(sql_row),
+                "sql_result": list(sql_row),
+                "explain_ms": {"django": execution, "sql": sql_execution},
+                "indexes": indexes,
+            }
+        )
+        url = "/api/v1/party/coverage/" + (f"?region={region}" if region else "")
+
+        def api(url=url):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code, response.content[:300])
+            return response
+
+        _, api_queries = capture(api)
+        t_api = timed(api, repeat)
+        cases.append(
+            {
+                "case": f"coverage API {label}: {url}",
+                "django": t_api,
+                "sql": t_sql,
+                "ratio": ratio(t_api, t_sql),
+                "target": 1.5,
+                "queries": len(api_queries),
+            }
+        )
+    return cases
+
+
+def subtree_cases(repeat: int) -> list[dict]:
+    from party_building.models import PartyOrganization
+    from party_building.selectors import subtree
+
+    user = staff_user("national-party-officer", region=None, roles=["party_officer"])
+    client = staff_client("national-party-officer", region=None, roles=["party_officer"])
+    big = PartyOrganization.objects.get(name="江苏省行业协会商会综合党委")
+    small = PartyOrganization.objects.filter(level="general_branch", path__startswith=big.path).first()
+    cases = []
+    for node in (big, small):
+
+        def select(node=node):
+            return subtree(node, user=user)
+
+        nodes, queries = capture(select)
+        t = timed(select, repeat)
+        cases.append(
+            {
+                "case": f"subtree of {node.name} ({len(nodes):,} nodes, depth {node.depth}..)",
+                "django": t,
+                "queries": len(queries),
+                "nodes": len(nodes),
+                "covers": sum(len(n.live_coverages) for n in nodes),
+                "max_depth": max(n.depth for n in nodes),
+            }
+        )
+        url = f"/api/v1/party-organizations/{node.pk}/subtree/"
+
+        def api(url=url):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code, response.content[:300])
+            return response
+
+        _, api_queries = capture(api)
+        cases.append(
+            {
+                "case": f"subtree API {url} ({len(nodes):,} nodes)",
+                "django": timed(api, max(repeat // 2, 1)),
+                "queries": len(api_queries),
+            }
+        )
+    return cases
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--county", default="320506")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", default="coverage,subtree")
+    args = parser.parse_args()
+    require_postgres()
+    from orgs.models import Organization
+    from party_building.models import PartyCoverage, PartyOrganization
+
+    sizes = {
+        "organizations": Organization.objects.count(),
+        "party_organizations": PartyOrganization.objects.count(),
+        "party_coverages": PartyCoverage.objects.count(),
+    }
+    print(", ".join(f"{v:,} {k}" for k, v in sizes.items()))
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    plans: list[str] = []
+    only = set(args.only.split(","))
+    cases = []
+    if "coverage" in only:
+        cases += coverage_cases(args.county, args.repeat, plans)
+    if "subtree" in only:
+        cases += subtree_cases(args.repeat)
+    from common import OUT
+
+    OUT.mkdir(exist_ok=True)
+    (OUT / "party-plans.txt").write_text("\n".join(plans))
+    write_report("party", {"dataset": sizes, "load_average_before": load_before, "cases": cases})
+    print(HEADER)
+    for c in cases:
+        print(line(c["case"], c["django"], c.get("sql"), c.get("queries"), c.get("target")))
+        if "result" in c:
+            print(f"    {c['result']} same as SQL: {c['same_result']}")
+    print(
+        f"load average before {load_before}, after {[round(x, 2) for x in os.getloadavg()]} (2 CPUs, shared)"
+    )
+
+
+if __name__ == "__main__":
+    main()
