@@ -7,14 +7,18 @@ every ``drilldown`` returns the rows behind a figure and each row's contribution
 "As of the end of the year" (31 December):
 - an organization exists if it was registered on or before that day (or has no registration date) and was
   not deregistered/revoked on or before it (a deregistered/revoked one without a date counts as gone);
-- status figures (active/abnormal) read the organization's current status for those that existed;
+- status figures (active/abnormal) read the organization's status on that day from its history (the current
+  status when the history does not go back so far);
 - a rating counts if awarded on or before the day and valid until at least the day;
 - a credit-list entry counts if listed on or before the day and not removed on or before it.
 """
 
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reports.registry import Metric, register
@@ -41,6 +45,18 @@ def existing_q(year: int, prefix: str = "") -> Q:
         Q(**{f"{prefix}deregistered_on__isnull": True}) | Q(**{f"{prefix}deregistered_on__lte": end})
     )
     return registered & ~gone
+
+
+def status_at_end_is(year: int, status: str) -> Exact:
+    """The organization's status on 31 December of `year` was `status`: the status of its last history record
+    before the next year began, or its current status when it has none so old (imported records)."""
+    next_year = datetime(year + 1, 1, 1, tzinfo=timezone.get_current_timezone())
+    last = (
+        Organization.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=next_year)
+        .order_by("-history_date", "-history_id")
+        .values("status")[:1]
+    )
+    return Exact(Coalesce(Subquery(last), F("status")), Value(status))
 
 
 # --- helpers: grouped counts / sums, and drill-down narrowing ---------------------------------------
@@ -108,12 +124,15 @@ def org_count_metric(code, label, where, *, order, group="organizations", descri
 
 org_count_metric("orgs_total", _("Number of organizations"), existing_q, order=10)
 org_count_metric(
-    "orgs_active", _("Active organizations"), lambda y: existing_q(y) & Q(status=Status.ACTIVE), order=11
+    "orgs_active",
+    _("Active organizations"),
+    lambda y: existing_q(y) & Q(status_at_end_is(y, Status.ACTIVE)),
+    order=11,
 )
 org_count_metric(
     "orgs_abnormal",
     _("Organizations with abnormal activity"),
-    lambda y: existing_q(y) & Q(status=Status.ABNORMAL),
+    lambda y: existing_q(y) & Q(status_at_end_is(y, Status.ABNORMAL)),
     order=12,
 )
 org_count_metric(

@@ -21,6 +21,7 @@ def test_officer_adds_a_joint_branch_and_sees_coverage_change(page, login, party
     covered = make_org("320508", name="姑苏区刺绣协会")
     first = make_org("320508", name="姑苏区丝绸商会")
     second = make_org("320508", name="姑苏区宋锦研究会")
+    left = make_org("320508", name="姑苏区评弹艺术协会")
     committee = make_node("苏州市社会组织综合党委", "work_committee", "3205", formal_members=0)
     industry = make_node(
         "苏州市丝绸行业党委", "industry_committee", "3205", parent=committee, formal_members=0
@@ -29,10 +30,10 @@ def test_officer_adds_a_joint_branch_and_sees_coverage_change(page, login, party
 
     login(page, "party_officer_city")
 
-    # Coverage before: one of the three organizations of 姑苏区; the other two are on the worklist.
+    # Coverage before: one of the four organizations of 姑苏区; the other three are on the worklist.
     page.goto("/party/coverage/?region=320508")
-    expect(page.locator("#org-coverage")).to_have_text("33.3%")
-    expect(page.locator("#work-coverage")).to_have_text("33.3%")
+    expect(page.locator("#org-coverage")).to_have_text("25.0%")
+    expect(page.locator("#work-coverage")).to_have_text("25.0%")
     uncovered = page.locator("#worklist-uncovered")
     expect(uncovered).to_contain_text(first.name)
     expect(uncovered).to_contain_text(second.name)
@@ -63,6 +64,11 @@ def test_officer_adds_a_joint_branch_and_sees_coverage_change(page, login, party
     expect(page.get_by_role("alert").first).to_be_visible()
     assert not PartyOrganization.objects.filter(name=JOINT).exists()
     form.locator('[name="formal_members"]').fill("4")
+    expect(form.locator(f'option[value="{covered.pk}"]')).to_have_count(0)  # already covered: not offered
+    expect(form.locator(f'option[value="{left.pk}"]')).to_be_visible()
+    # narrowing the long list by name: the chosen one stays, others not matching are hidden
+    form.locator("input[data-filter-select]").fill("宋锦")
+    expect(form.locator(f'option[value="{left.pk}"]')).to_be_hidden()
     form.locator('select[name="organizations"]').select_option([str(first.pk), str(second.pk)])
     form.locator('button[type="submit"]').click()
     joint = PartyOrganization.objects.get(name=JOINT)
@@ -82,10 +88,12 @@ def test_officer_adds_a_joint_branch_and_sees_coverage_change(page, login, party
     page.locator(f"#node-{industry.pk} > .party-toggle").click()
     expect(page.locator(f"#children-{industry.pk}")).to_contain_text(JOINT)
 
-    # Coverage after: all three; the worklist of organizations with nothing is empty.
+    # Coverage after: three of the four; the two left the worklist of organizations with nothing.
     page.goto("/party/coverage/?region=320508")
-    expect(page.locator("#org-coverage")).to_have_text("100.0%")
+    expect(page.locator("#org-coverage")).to_have_text("75.0%")
     expect(page.locator("#org-coverage-count")).to_contain_text("3")
+    expect(page.locator("#coverage-by-region")).to_contain_text("3 · 75.0%")
     uncovered = page.locator("#worklist-uncovered")
+    expect(uncovered).to_contain_text(left.name)
     expect(uncovered).not_to_contain_text(first.name)
     expect(uncovered).not_to_contain_text(second.name)

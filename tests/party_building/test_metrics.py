@@ -186,3 +186,22 @@ def test_coverage_counts_a_party_organization_by_its_dates(world):
         late.founded_on <= date.today()
     )
     assert not [r for r in rows if not r["org_type"] or not r["category"]]
+
+
+def test_live_coverage_equals_the_built_figures(built, party_officer_city):
+    """Nothing changed since the year end: the live endpoint and the built statistics agree, per district too."""
+    from tests.factories import as_user
+
+    client = as_user(party_officer_city)
+    for region in ("3205", "320508", "320506"):
+        live = client.get("/api/v1/party/coverage/", {"region": region}).json()
+        for key, code in (
+            ("org_coverage", "org_coverage"),
+            ("work_coverage", "work_coverage"),
+            ("cross_appointment", "cross_appointment_rate"),
+        ):
+            figure = stat(code, region)
+            assert (live[key]["numerator"], live[key]["denominator"]) == (figure.value, figure.denominator), (
+                region,
+                key,
+            )

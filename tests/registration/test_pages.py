@@ -346,5 +346,5 @@ def test_a_change_announcement_names_the_changed_particulars_in_words(client, ap
         proposed={"phone": "0512-1", "address": "苏州市姑苏区平江路1号"},
     )  # fmt: skip
     html = client.get("/public/announcements/").content.decode()
-    assert f"变更公告：{gusu_org.name}" in html or gusu_org.name in html
+    assert f"变更登记公告：{gusu_org.name}" in html
     assert "联系电话" in html and "住所" in html and "phone" not in html

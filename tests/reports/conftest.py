@@ -2,7 +2,7 @@
 reports in every state (accepted, returned, submitted, passed by the unit, draft), all through the services."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -106,9 +106,29 @@ def build_world(unit) -> World:
         reason="违规收费",
         listed_on=date(Y1, 9, 1),
     )
+    _backdate_history(world)
     for org in world.orgs.values():
         org.refresh_from_db()
     return world
+
+
+def _at(year, month, day):
+    return datetime(year, month, day, 12, tzinfo=timezone.get_current_timezone())
+
+
+def _backdate_history(world) -> None:
+    """Status history as if the portal had run for years: x2 was created active in Y1 (its listing as abnormal,
+    recorded today, comes after both years); g2 was abnormal from mid-Y1 until March Y2."""
+    History = Organization.history.model
+    x2 = History.objects.filter(id=world.orgs["x2"].pk, history_type="+").get()
+    History.objects.filter(pk=x2.pk).update(history_date=_at(Y1, 1, 2))
+    g2 = History.objects.filter(id=world.orgs["g2"].pk, history_type="+").get()
+    History.objects.filter(pk=g2.pk).update(history_date=_at(Y1, 1, 2))
+    for status, when in (("abnormal", _at(Y1, 6, 1)), ("active", _at(Y2, 3, 1))):
+        record = History.objects.get(pk=g2.pk)
+        record.pk = None
+        record.history_type, record.status, record.history_date = "~", status, when
+        record.save()
 
 
 @pytest.fixture

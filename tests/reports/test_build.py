@@ -1,9 +1,10 @@
 """The build against figures computed independently, here, from the world's objects in Python."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from orgs.models import AnnualReport, CreditListEntry, Organization, Rating
 from orgs.models.annual_reports import REPORT_SECTIONS
@@ -38,6 +39,15 @@ def existed(org, year):
     return not gone
 
 
+def status_at_end(org, year):
+    """The last recorded status before the next year, else the current one."""
+    next_year = datetime(year + 1, 1, 1, tzinfo=timezone.get_current_timezone())
+    records = [
+        h for h in Organization.history.model.objects.all() if h.id == org.pk and h.history_date < next_year
+    ]
+    return max(records, key=lambda h: (h.history_date, h.history_id)).status if records else org.status
+
+
 def expected_figures(year, region, org_type) -> dict:
     """Every orgs metric for one cell, by plain Python over the rows (no ORM aggregation)."""
     end = date(year, 12, 31)
@@ -52,8 +62,8 @@ def expected_figures(year, region, org_type) -> dict:
     filed = {r.organization_id for r in reports if r.status in FILED}
     out = {
         "orgs_total": len(alive),
-        "orgs_active": sum(o.status == "active" for o in alive),
-        "orgs_abnormal": sum(o.status == "abnormal" for o in alive),
+        "orgs_active": sum(status_at_end(o, year) == "active" for o in alive),
+        "orgs_abnormal": sum(status_at_end(o, year) == "abnormal" for o in alive),
         "orgs_new": sum(bool(o.registered_on) and o.registered_on.year == year for o in orgs),
         "orgs_deregistered": sum(
             o.status in ("deregistered", "revoked")
@@ -119,6 +129,13 @@ def test_every_orgs_metric_equals_independent_sums(built, year):
     assert checked == len(orgs_metrics) * len(REGIONS) * len(TYPES)
     # The world is not trivially empty: the figures being compared are mostly non-zero.
     assert figure("jobs_posted", year, "")[0] > 0 and figure("orgs_total", year, "3205")[0] > 0
+
+
+def test_status_figures_read_the_status_at_the_end_of_the_year(built):
+    # x2 (无锡) is abnormal today but was active at the end of both years; g2 (姑苏) was abnormal at the end of Y1.
+    assert built.orgs["x2"].status == "abnormal"
+    assert figure("orgs_abnormal", Y2, "320211")[0] == 0 and figure("orgs_active", Y2, "320211")[0] == 2
+    assert figure("orgs_abnormal", Y1, "320508")[0] == 1 and figure("orgs_abnormal", Y2, "320508")[0] == 0
 
 
 def test_drafts_returned_and_submitted_reports_never_count(built):
