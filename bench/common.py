@@ -159,6 +159,16 @@ def write_report(name: str, report: dict) -> Path:
     }
     OUT.mkdir(exist_ok=True)
     path = OUT / f"{name}.json"
+    if path.exists() and "cases" in report:  # a partial run (--only) keeps the other cases of the last runs
+        try:
+            previous = json.loads(path.read_text()).get("cases", [])
+        except ValueError:
+            previous = []
+        fresh = {c["case"] for c in report["cases"]}
+        kept = [c for c in previous if c["case"] not in fresh]
+        for c in report["cases"]:
+            c.setdefault("measured_at", report["measured_at"])
+        report["cases"] = kept + report["cases"]
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     return path
 

@@ -139,7 +139,7 @@ _amount_metric(
     81,
 )
 _amount_metric(
-    "fee_enterprises_benefiting",
+    "enterprises_benefiting",
     _("Enterprises benefiting from closed fee cases"),
     "count",
     "enterprises_benefiting",

@@ -226,11 +226,13 @@ OUTCOME_LABELS = {
     "platforms_built": _("Exchange platforms built"),
     "disputes_mediated": _("Disputes mediated"),
     "fees_reduced": _("Enterprise fees waived or reduced"),
-    "enterprises_benefiting": _("Enterprises benefiting"),
+    "enterprises_benefiting": _("Enterprises benefiting (annual reports)"),
     "members": _("Members (units and individuals)"),
     "staff": _("Staff"),
 }
-# A figure is a field of the report or an expression over fields.
+# A figure is a field of the report or an expression over fields. Its code is the field's name, but for
+# `enterprises_benefiting`: fees declares that code (its closed cases), the reports' figure is `reported_…`.
+METRIC_CODES = {"enterprises_benefiting": "reported_enterprises_benefiting"}
 OUTCOME_EXPRESSIONS = {"members": F("members_unit") + F("members_individual")}
 assert set(REPORT_SECTIONS["outcomes"]) <= set(OUTCOME_LABELS)
 
@@ -248,7 +250,7 @@ def outcome_metric(field_name, order):
 
     register(
         Metric(
-            code=field_name,
+            code=METRIC_CODES.get(field_name, field_name),
             label=OUTCOME_LABELS[field_name],
             unit=unit,
             aggregate="sum",

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,14 +15,22 @@ from django.views.decorators.http import require_POST
 
 from orgs.access import access_for
 from orgs.exceptions import InvalidState
-from orgs.models import Organization
+from orgs.models import Organization, UserScope
 from orgs.web import run_service
 
 from . import forms, selectors, services
 from .filters import CoverageFilterSet, SyncStepFilterSet
-from .models import PartyOrganization, SecretaryReport, SyncEvent, SyncStep
+from .models import PartyOrganization, SecretaryReport, SyncEvent, SyncStep, WorkStationFunding
 
 PAGE = 50
+Role = UserScope.Role
+
+
+def _is_officer(request) -> bool:
+    """Party-work officers (and admins) keep the tree, instructors, stations, reviews and steps; an instructor
+    with `party:write` logs visits only, so the officers' forms are not offered to them."""
+    access = access_for(request.user)
+    return access.can("party:write") and access.has_role(Role.PARTY_OFFICER)
 
 
 def _require(request, scope: str):
@@ -48,7 +56,7 @@ def tree(request):
     return render(
         request,
         "party_building/tree.html",
-        {"roots": roots, "can_write": access_for(request.user).can("party:write")},
+        {"roots": roots, "can_write": _is_officer(request)},
     )
 
 
@@ -103,7 +111,7 @@ def node_detail(request, pk):
         "covered_ids": covered_ids,
         "move_form": forms.MoveForm(user=request.user, node=node, initial={"parent": node.parent_id}),
         "reports": node.secretary_reports.all()[:10],
-        "can_write": access_for(request.user).can("party:write"),
+        "can_write": _is_officer(request),
         "history": node.history.select_related("history_user")[:10],
     }
     return render(request, "party_building/node_detail.html", context)
@@ -213,9 +221,7 @@ def coverage(request):
         "should_build": _worklist(selectors.should_build(user=request.user, **params)),
         "uncovered": _worklist(selectors.uncovered(user=request.user, **params)),
         "idle": _worklist(selectors.idle_instructors(user=request.user, region=params["region"])),
-        "member_form": forms.MemberRecordForm(user=request.user)
-        if access_for(request.user).can("party:write")
-        else None,
+        "member_form": forms.MemberRecordForm(user=request.user) if _is_officer(request) else None,
     }
     return render(request, "party_building/coverage.html", context)
 
@@ -438,7 +444,14 @@ def stations(request):
         .prefetch_related(None)
         .annotate(
             org_count=Count("organizations", distinct=True),
-            funding_total=Sum("funding__amount", distinct=True),
+            # a subquery: a join with the organizations (or DISTINCT) would miscount equal yearly amounts
+            funding_total=Subquery(
+                WorkStationFunding.objects.filter(station=OuterRef("pk"))
+                .order_by()
+                .values("station")
+                .annotate(total=Sum("amount"))
+                .values("total")
+            ),
         )
         .order_by("region_id", "name", "id")
     )
@@ -446,7 +459,7 @@ def stations(request):
         "page": _page(request, queryset),
         "form": form,
         "funding_form": funding_form,
-        "can_write": access_for(request.user).can("party:write"),
+        "can_write": _is_officer(request),
     }
     return render(request, "party_building/stations.html", context)
 
@@ -518,7 +531,7 @@ def steps(request):
         ),
         "events": SyncEvent.choices,
         "today": timezone.localdate(),
-        "can_write": access_for(request.user).can("party:write"),
+        "can_write": _is_officer(request),
     }
     return render(request, "party_building/steps.html", context)
 

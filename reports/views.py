@@ -19,7 +19,7 @@ from .models import Export
 
 HEADLINE = [
     "orgs_total", "orgs_new", "orgs_deregistered", "filing_rate", "reports_accepted", "jobs_posted",
-    "graduate_jobs", "standards_drafted", "funds_raised", "beneficiaries", "fees_reduced", "enterprises_benefiting",
+    "graduate_jobs", "standards_drafted", "funds_raised", "beneficiaries", "fees_reduced", "reported_enterprises_benefiting",
 ]  # fmt: skip
 GROUP_LABELS = {
     "organizations": gettext_lazy("Organizations by status"),

@@ -287,3 +287,37 @@ def test_steps_page_shows_the_share_closed_on_time_per_region(party_officer_city
     rows = {row["region"]: (row["numerator"], row["denominator"]) for row in on_time["results"]}
     assert rows == {"320508": (1, 1), "320506": (0, 1)}
     assert "50.0%" in response.content.decode()
+
+
+def test_an_instructor_is_not_offered_the_officers_forms(instructor_user, party_officer_city, gusu_org):
+    """An instructor (party:write for their visits) sees no form whose service only an officer may call."""
+    make_instructor(user=instructor_user, organizations=[gusu_org])
+    node = make_node("支部", "branch", "320508", organizations=[gusu_org])
+    registry_event.send(Organization, event="established", organization=gusu_org, actor=None, data={})
+    for user, offered in ((instructor_user, False), (party_officer_city, True)):
+        client = browser(user)
+        pages = {
+            "/party/": "/party/nodes/new/",
+            f"/party/nodes/{node.pk}/": f"/party/nodes/{node.pk}/edit/",
+            "/party/coverage/": "/party/member-records/",
+            "/party/steps/": "/complete/",
+            "/party/stations/": 'name="funding-amount"',
+        }
+        for path, marker in pages.items():
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert (marker in response.content.decode()) is offered, (user.username, path)
+
+
+def test_station_list_adds_up_equal_yearly_amounts(party_officer_city, gusu_org, wuzhong_org):
+    from decimal import Decimal
+
+    from party_building.models import WorkStationFunding
+
+    station = WorkStation.objects.create(name="姑苏党建工作站", region_id="320508")
+    station.organizations.set([gusu_org, make_org("320508")])
+    for year in (2024, 2025):
+        WorkStationFunding.objects.create(station=station, year=year, amount=Decimal("100000.00"))
+    response = browser(party_officer_city).get("/party/stations/")
+    (row,) = list(response.context["page"])
+    assert (row.org_count, row.funding_total) == (2, Decimal("200000.00"))
