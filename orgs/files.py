@@ -24,10 +24,16 @@ def validate_upload(upload, *, field: str, allowed: set[str] = PDF | IMAGES) -> 
         raise ValidationError({field: [_("Choose a file.")]})
     if upload.size > settings.MAX_ATTACHMENT_BYTES:
         raise ValidationError(
-            {field: [_("The file is larger than %(mb)d MB.") % {"mb": settings.MAX_ATTACHMENT_BYTES // 2**20}]}
+            {
+                field: [
+                    _("The file is larger than %(mb)d MB.") % {"mb": settings.MAX_ATTACHMENT_BYTES // 2**20}
+                ]
+            }
         )
     mime = sniff(upload)
     if mime not in allowed:
         wanted = _("a PDF") if allowed == PDF else _("a PDF or an image")
-        raise ValidationError({field: [_("The file must be %(wanted)s (its content is not).") % {"wanted": wanted}]})
+        raise ValidationError(
+            {field: [_("The file must be %(wanted)s (its content is not).") % {"wanted": wanted}]}
+        )
     return mime

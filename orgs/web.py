@@ -14,7 +14,10 @@ def apply_validation_error(form, error: ValidationError) -> None:
         return
     for field, messages_ in error.message_dict.items():
         target = field if field in form.fields else None
-        form.add_error(target, messages_ if field in (NON_FIELD_ERRORS,) or target else [f"{field}: {m}" for m in messages_])
+        form.add_error(
+            target,
+            messages_ if field in (NON_FIELD_ERRORS,) or target else [f"{field}: {m}" for m in messages_],
+        )
 
 
 def run_service(request, form, call):

@@ -109,7 +109,9 @@ def test_a_session_write_needs_the_csrf_token(registrar_gusu, gusu_org):
     response = client.patch(f"{ORGS}{gusu_org.pk}/", {"phone": "1"}, format="json")
     assert response.status_code == 403
     assert registry_snapshot() == before
-    csrf = get_random_string(32)  # the page's csrftoken cookie, echoed in the header as the page's script does
+    csrf = get_random_string(
+        32
+    )  # the page's csrftoken cookie, echoed in the header as the page's script does
     client.cookies["csrftoken"] = csrf
     response = client.patch(f"{ORGS}{gusu_org.pk}/", {"phone": "1"}, format="json", HTTP_X_CSRFTOKEN=csrf)
     assert response.status_code == 200

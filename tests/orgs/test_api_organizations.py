@@ -246,6 +246,7 @@ def test_errors_are_chinese_by_default_and_english_on_request(registrar_gusu, ca
 
 # Update and status
 
+
 def test_patch_changes_only_what_is_sent_and_records_it(registrar_gusu, gusu_org):
     response = as_user(registrar_gusu).patch(
         f"{ORGS}{gusu_org.pk}/", {"address": "苏州市十全街8号", "registered_capital": "80000"}, format="json"
@@ -344,7 +345,9 @@ def test_the_refusal_message_is_translated(registrar_gusu):
     client = as_user(registrar_gusu)
     url = f"{ORGS}{organization.pk}/change-status/"
     chinese = client.post(url, {"status": "active"}, format="json").json()["detail"]
-    english = client.post(url, {"status": "active"}, format="json", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    english = client.post(url, {"status": "active"}, format="json", HTTP_ACCEPT_LANGUAGE="en").json()[
+        "detail"
+    ]
     assert chinese != english
     assert chinese.startswith("状态") and english.startswith("The status cannot move")
 
@@ -356,7 +359,9 @@ def test_history_tells_who_when_which_fields_old_and_new(registrar_gusu, gusu_or
     client = as_user(registrar_gusu)
     started = timezone.now()
     client.patch(f"{ORGS}{gusu_org.pk}/", {"name": "姑苏区丝绸协会", "phone": "0512-1"}, format="json")
-    client.post(f"{ORGS}{gusu_org.pk}/change-status/", {"status": "abnormal", "reason": "未年检"}, format="json")
+    client.post(
+        f"{ORGS}{gusu_org.pk}/change-status/", {"status": "abnormal", "reason": "未年检"}, format="json"
+    )
     response = client.get(f"{ORGS}{gusu_org.pk}/history/")
     assert response.status_code == 200
     status_entry, edit_entry, created = response.json()
@@ -474,7 +479,9 @@ def test_a_bad_filter_is_a_400_naming_it(registrar_city, registry, field, value)
     assert list(response.json()) == [field]
 
 
-@pytest.mark.parametrize("ordering", ["name", "-name", "-registered_capital", "registered_capital", "-updated_at"])
+@pytest.mark.parametrize(
+    "ordering", ["name", "-name", "-registered_capital", "registered_capital", "-updated_at"]
+)
 def test_ordering(registrar_city, registry, ordering):
     response = as_user(registrar_city).get(ORGS, {"ordering": ordering})
     rows = response.json()["results"]
@@ -506,7 +513,16 @@ def walk(client, params):
 @pytest.mark.parametrize(
     "ordering",
     # credit_code and registered_on are NULL for some rows: they are not offered (the cursor lost rows)
-    [None, "name", "-name", "-updated_at", "registered_capital", "-registered_capital", "credit_code", "registered_on"],
+    [
+        None,
+        "name",
+        "-name",
+        "-updated_at",
+        "registered_capital",
+        "-registered_capital",
+        "credit_code",
+        "registered_on",
+    ],
 )
 def test_cursor_pages_give_each_organization_exactly_once(registrar_city, registry, ordering):
     for index in range(6):
@@ -563,5 +579,7 @@ def test_history_queries_do_not_grow(registrar_gusu, gusu_org, rows, django_asse
         response = as_user(registrar_gusu).get(f"{ORGS}{gusu_org.pk}/history/")
     entries = response.json()
     assert len(entries) == rows + 1
-    assert entries[0]["changes"] == [{"field": "phone", "old": f"0512-{rows - 2:04d}", "new": f"0512-{rows - 1:04d}"}]
+    assert entries[0]["changes"] == [
+        {"field": "phone", "old": f"0512-{rows - 2:04d}", "new": f"0512-{rows - 1:04d}"}
+    ]
     assert entries[0]["actor"] == "registrar_gusu"

@@ -58,7 +58,10 @@ def scopeless_login(request):
 
 
 R, W = ["orgs:read"], ["orgs:read", "orgs:write"]
-DENIED = {op: 403 for op in ("list", "detail_in", "detail_out", "create_in", "create_out", "update_in", "update_out")}
+DENIED = {
+    op: 403
+    for op in ("list", "detail_in", "detail_out", "create_in", "create_out", "update_in", "update_out")
+}
 UNAUTHENTICATED = {op: 401 for op in DENIED}
 
 

@@ -60,7 +60,9 @@ def test_search_stays_in_scope(registrar_wuzhong, composite, others):
 
 
 def test_initials_follow_a_rename(registrar_gusu, composite):
-    response = as_user(registrar_gusu).patch(f"{ORGS}{composite.pk}/", {"name": "苏州丝绸协会"}, format="json")
+    response = as_user(registrar_gusu).patch(
+        f"{ORGS}{composite.pk}/", {"name": "苏州丝绸协会"}, format="json"
+    )
     assert response.status_code == 200
     assert Organization.objects.get(pk=composite.pk).name_initials == "szscxh"
     assert search(registrar_gusu, "szsc") == {"苏州丝绸协会"}
