@@ -749,7 +749,7 @@ WITH o AS (
            round(CASE WHEN org_type = 'foundation' THEN size * grow * (1e6 + u * 1.9e7)
                       ELSE size * grow * (1e5 + u * 9e5) END) AS income
     FROM r
-), t AS (
+), t1 AS (
     SELECT s.*,
            CASE WHEN state <> 'draft' THEN %(submit_from)s::timestamptz + random() * interval '91 days'
                 + interval '8 hours' + random() * interval '10 hours' END AS submitted,
@@ -757,6 +757,9 @@ WITH o AS (
            round(income * random() * 0.3) AS donations,
            (size * random() * 300)::int AS members
     FROM s
+), t AS (
+    SELECT t0.*, least((size * random() * 10)::int, jobs) AS grad
+    FROM (SELECT t1.*, (size * random() * 30)::int AS jobs, (size * random() * 8)::int AS interns FROM t1) t0
 )
 INSERT INTO orgs_annualreport ({columns})
 SELECT {values}
@@ -778,10 +781,10 @@ REPORT_VALUES = {
     "income_government": "round(greatest(income - dues - donations, 0) * random() * 0.5)",
     "expense_total": "round(income * (0.7 + random() * 0.4))",
     "net_assets": "round(income * (-0.2 + random() * 2.2))",
-    "jobs_posted": "(size * random() * 30)::int",
-    "graduate_jobs": "(size * random() * 10)::int",
-    "internship_posts": "(size * random() * 8)::int",
-    "graduates_hired": "(size * random() * 4)::int",
+    "jobs_posted": "jobs",
+    "graduate_jobs": "grad",  # ≤ jobs_posted (the report's own rule)
+    "internship_posts": "interns",
+    "graduates_hired": "least((size * random() * 4)::int, grad + interns)",  # ≤ graduate jobs + internships
     "standards_drafted": "(ARRAY[0, 0, 0, 0, 1, 2])[1 + floor(random() * 6)::int]",
     "standards_joined": "(ARRAY[0, 0, 0, 1])[1 + floor(random() * 4)::int]",
     "funds_raised": "round(size * random() * 2e5)",

@@ -17,6 +17,16 @@ from orgs.models import Organization
 from . import exports, registry, selectors
 from .models import Export
 
+
+def _type_and_category_labels():
+    # Figures not tied to one organization (instructors, work stations) carry the type and category `unattached`.
+    unattached = {"unattached": _("Not tied to one organization")}
+    return {**dict(Organization.OrgType.choices), **unattached}, {
+        **dict(Organization.Category.choices),
+        **unattached,
+    }
+
+
 HEADLINE = [
     "orgs_total", "orgs_new", "orgs_deregistered", "filing_rate", "reports_accepted", "jobs_posted",
     "graduate_jobs", "standards_drafted", "funds_raised", "beneficiaries", "fees_reduced", "reported_enterprises_benefiting",
@@ -101,8 +111,7 @@ def dashboard(request):
     sub_regions = selectors.stat_rows(**query, group_by="region")
     by_type = selectors.stat_rows(**query, group_by="org_type")
     by_category = selectors.stat_rows(**query, group_by="category")
-    types = dict(Organization.OrgType.choices)
-    categories = dict(Organization.Category.choices)
+    types, categories = _type_and_category_labels()
     for row in sub_regions:
         row["display"] = _display(row["value"], metric, row.get("denominator"))
         row["url"] = _drill_url(metric=metric.code, year=year, region=row["region"])
@@ -219,7 +228,7 @@ def drilldown(request):
     )
     page = Paginator(queryset, 100).get_page(request.GET.get("page"))
     rows = [selectors.drilldown_row(obj) for obj in page]
-    types, categories = dict(Organization.OrgType.choices), dict(Organization.Category.choices)
+    types, categories = _type_and_category_labels()
     for row in rows:
         row["org_type_label"] = types.get(row["org_type"], row["org_type"])
         row["category_label"] = categories.get(row["category"], row["category"])
