@@ -43,7 +43,7 @@ OPEN = ("submitted", "unit_consented", "correction_requested", "accepted")
 
 QUEUE_COUNT_SQL = """
 SELECT count(*) FROM orgs_registrationapplication a
-WHERE a.region_id LIKE %(prefix)s AND a.status <> 'draft' AND a.status IN %(open)s
+WHERE a.region_id LIKE %(prefix)s AND a.status <> 'draft' AND a.status = ANY(%(open)s)
 """
 QUEUE_PAGE_SQL = """
 SELECT a.*, g.*, o.*, u.*, p.*
@@ -52,7 +52,7 @@ JOIN orgs_region g ON g.code = a.region_id
 LEFT JOIN orgs_organization o ON o.id = a.organization_id
 LEFT JOIN orgs_supervisingunit u ON u.id = a.supervising_unit_id
 JOIN auth_user p ON p.id = a.applicant_id
-WHERE a.region_id LIKE %(prefix)s AND a.status <> 'draft' AND a.status IN %(open)s
+WHERE a.region_id LIKE %(prefix)s AND a.status <> 'draft' AND a.status = ANY(%(open)s)
 ORDER BY a.due_on ASC NULLS LAST, a.submitted_at, a.id
 LIMIT 50
 """
@@ -66,7 +66,7 @@ def queue_cases(city: str, repeat: int) -> list[dict]:
         who = f"registrar-{region or 'national'}"
         user = staff_user(who, region=region, roles=["registrar"])
         client = staff_client(who, region=region, roles=["registrar"])
-        params = {"prefix": f"{region or ''}%", "open": OPEN}
+        params = {"prefix": f"{region or ''}%", "open": list(OPEN)}
 
         def selector(user=user):
             qs = queue_for(user=user, filters={})

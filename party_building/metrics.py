@@ -44,6 +44,7 @@ from .selectors import (
     current_assignment_q,
     live_coverage_q,
     live_party_organization_q,
+    sees_party_membership,
     steps_on_time_q,
 )
 
@@ -352,6 +353,8 @@ METRICS = [
         "ratio",
         cross_appointment_compute,
         cross_appointment_drilldown,
+        # The rows tell whose president is a party member: party-work staff only.
+        drilldown_allowed=sees_party_membership,
         description=_(
             "Of the organizations with a party organization: the secretary sits on the board or the president "
             "is a party member."
@@ -379,6 +382,7 @@ for order, metric in enumerate(METRICS):
             metric.drilldown,
             group=GROUP,
             description=metric.description,
+            drilldown_allowed=metric.drilldown_allowed,
             order=10 * (order + 1),
             app="party_building",
         )

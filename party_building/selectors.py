@@ -313,6 +313,15 @@ def can_see_party_membership(user, organization: Organization | int) -> bool:
     return organizations_visible_to(user).filter(pk=org_id).exists()
 
 
+def sees_party_membership(user) -> bool:
+    """Whether the caller is party work at all (a party officer or instructor, or a system with `party:read`):
+    who may see rows that tell, across organizations, whose leaders are party members."""
+    access = access_for(user)
+    if not access.can("party:read"):
+        return False
+    return access.kind == Kind.SYSTEM or access.has_role(Role.PARTY_OFFICER, Role.INSTRUCTOR)
+
+
 def party_membership_visible_ids(user, organization_ids) -> set[int]:
     """Of these organizations, those whose leaders' party membership the caller may see (one query)."""
     access = access_for(user)

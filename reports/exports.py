@@ -182,6 +182,10 @@ def table_for(*, user, source: str, filters: dict) -> Table:
         raise PermissionDenied(_("You may not export this list."))
     if source in ("stats", "drilldown"):
         selectors.region_in_scope(user, filters.get("region"))  # 404 outside scope, before any work
+    if source == "drilldown":
+        metric = selectors.metric_or_400((filters or {}).get("metric"))
+        if metric.drilldown_allowed and not metric.drilldown_allowed(user):
+            raise PermissionDenied(_("You may not export this list."))
     return SOURCES[source](user, dict(filters or {}))
 
 

@@ -67,6 +67,9 @@ class Metric:
     description: Any = ""
     order: int = 100  # position in the metric list (lower first)
     app: str = field(default="", compare=False)
+    # Who may see the rows behind the figure (the figure itself stays visible), where the rows would reveal
+    # something sensitive, such as who is a party member: a function of the user; None lets everyone.
+    drilldown_allowed: Callable[[Any], bool] | None = field(default=None, compare=False)
 
     def __post_init__(self):
         if self.aggregate not in AGGREGATES:

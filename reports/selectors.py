@@ -3,7 +3,7 @@ the regions under it; a region outside it is a 404 (Http404), like any object ou
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, QuerySet, Sum, Value
 from django.http import Http404
 from django.utils import timezone
@@ -209,6 +209,8 @@ def drilldown(*, user, metric: str, year, region: str | None = None, org_type=""
     """The rows behind a figure, each annotated with `contribution`; their sum is the figure (for a ratio,
     its numerator), computed live from the data (equal to the built figure unless the data changed since)."""
     metric_obj = metric_or_400(metric)
+    if metric_obj.drilldown_allowed and not metric_obj.drilldown_allowed(user):
+        raise PermissionDenied(_("You may not see the rows behind this figure."))
     region = region_in_scope(user, region)
     year = year_or_400(year)
     queryset, contribution = metric_obj.drilldown(year, region, org_type or None, category or None)

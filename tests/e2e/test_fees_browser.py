@@ -2,8 +2,10 @@
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from fees.models import FeeCase
@@ -18,8 +20,21 @@ def world(db, gusu_org, supervisor_city):
     return {"org": gusu_org, "supervisor": supervisor_city, "association": association}
 
 
+def fees_waived_on_the_dashboard(page, login) -> Decimal:
+    """Rebuild this year's figures (the nightly job) and read `fees_waived` of 苏州市 off the dashboard."""
+    year = timezone.localdate().year
+    call_command("build_stats", year=[year], verbosity=0)
+    page.context.clear_cookies()
+    login(page, "supervisor_city")
+    page.goto(f"/reports/?region=3205&year={year}&metric=fees_waived")
+    shown = page.locator('a[data-metric="fees_waived"]').first.inner_text()
+    return Decimal(shown.replace(",", ""))
+
+
 def test_complaint_to_public_notice(page, login, world, tmp_path):
     organization = world["org"]
+    before = fees_waived_on_the_dashboard(page, login)
+    page.context.clear_cookies()
     # 1. The enterprise complains without logging in.
     page.goto("/public/fee-complaints/")
     page.get_by_label("协会商会").fill(str(organization.pk))
@@ -76,3 +91,6 @@ def test_complaint_to_public_notice(page, login, world, tmp_path):
     page.goto("/public/fee-notices/")
     assert page.get_by_text(f"关于{organization.name}违规涉企收费的通报").count() == 1
     assert "5400.00" in page.content()
+
+    # 5. After the night's build the dashboard's figure has risen by the amount waived.
+    assert fees_waived_on_the_dashboard(page, login) == before + Decimal("5400.00")

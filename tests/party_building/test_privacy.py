@@ -138,3 +138,38 @@ def test_leader_list_queries_do_not_grow(
         with django_assert_max_num_queries(5):
             response = as_user(user).get(URL, {"page_size": 200})
         assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [("party_officer_city", True), ("statistician_city", False), ("registrar_city", False)],
+)
+def test_the_rows_behind_the_cross_appointment_rate_are_for_party_work_only(
+    request, persona, allowed, leader
+):
+    """The rate itself is a statistic; its rows would tell whose president is a party member."""
+    user = request.getfixturevalue(persona)
+    year = leader.organization.registered_on.year + 1
+    query = {"metric": "cross_appointment_rate", "year": year, "region": "3205"}
+    api = as_user(user).get("/api/v1/stats/drilldown/", query)
+    page = browser(user).get("/reports/drilldown/", query)
+    export = as_user(user).post(
+        "/api/v1/exports/", {"source": "drilldown", "format": "csv", "filters": query}, format="json"
+    )
+    if allowed:
+        assert (api.status_code, page.status_code) == (200, 200)
+        assert export.status_code in (200, 201, 202)
+    else:
+        assert (api.status_code, page.status_code, export.status_code) == (403, 403, 403)
+    # Any other figure's rows stay open to a statistician.
+    other = as_user(user).get("/api/v1/stats/drilldown/", {**query, "metric": "party_organizations"})
+    assert other.status_code == 200
+
+
+def test_the_cross_appointment_rate_itself_is_a_statistic_for_everyone_with_stats_read(
+    statistician_city, leader
+):
+    response = as_user(statistician_city).get(
+        "/api/v1/stats/", {"metric": "cross_appointment_rate", "year": 2025, "region": "3205"}
+    )
+    assert response.status_code == 200
