@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")  # the test client speaks plain HTTP
 
 import django  # noqa: E402
 
@@ -98,11 +99,15 @@ def timed(fn, repeat: int) -> dict:
 def case_list(region: str, repeat: int) -> dict:
     from rest_framework.test import APIClient
 
+    from orgs.models import UserScope
     from orgs.services import token_issue
 
-    _token, key = token_issue(
-        name=f"bench-fees-{region or 'all'}-{time.time_ns()}", scopes=["fees:read"], region=region
+    # token_issue() wants an existing region: a national client is a provincial one widened to the country.
+    token, key = token_issue(
+        name=f"bench-fees-{region or 'all'}-{time.time_ns()}", scopes=["fees:read"], region=region or "11"
     )
+    if not region:
+        UserScope.objects.filter(user=token.user).update(region=None)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     url = "/api/v1/fee-cases/?page_size=50"

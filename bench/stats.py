@@ -81,7 +81,7 @@ WITH b AS (
     FROM orgs_organization o
     LEFT JOIN orgs_annualreport r ON r.organization_id = o.id AND r.year = %(year)s
 )
-SELECT r2, r4, r6, r9, org_type, category,
+SELECT r2, r4, r6, r9, org_type, category, GROUPING(r2, r4, r6, r9, org_type, category) AS grouping_bits,
        count(*) FILTER (WHERE existing) AS orgs_total,
        count(*) FILTER (WHERE existing AND org_status = 'active') AS orgs_active,
        count(*) FILTER (WHERE existing AND org_status = 'abnormal') AS orgs_abnormal,
@@ -130,8 +130,7 @@ def build(year: int, repeat: int, full: bool = False) -> list[dict]:
     }
     with connection.connection.cursor() as cursor:
         cursor.execute(
-            "SELECT * FROM bench_stats_sql WHERE r2 IS NULL AND r4 IS NULL AND r6 IS NULL AND r9 IS NULL "
-            "AND org_type IS NULL AND category IS NULL"
+            "SELECT * FROM bench_stats_sql WHERE grouping_bits = 63"  # the () set: the nation, all types
         )
         grand = dict(zip([d.name for d in cursor.description], cursor.fetchone(), strict=True))
     mismatches = {}

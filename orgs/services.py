@@ -35,6 +35,7 @@ ORGANIZATION_FIELDS = {
     "charter",
 }
 LEADER_FIELDS = {"legal_representative", "legal_representative_id_number"}
+BULK_BATCH = 2000  # rows per statement in bulk services (well under SQLite's bound-parameter limit)
 
 
 def require_scope(actor, scope: str) -> None:
@@ -187,6 +188,40 @@ def organization_change_status(
             Organization, event=Event.DEREGISTERED, organization=organization, actor=actor, data={}
         )
     return organization
+
+
+@transaction.atomic
+def organizations_change_status_bulk(
+    *, organization_ids, from_status: str, to_status: str, reason: str
+) -> int:
+    """The bulk form of organization_change_status for a system job (the filing deadline): the organizations
+    among `organization_ids` still in `from_status` move to `to_status` with one UPDATE per batch and one
+    history row each. Only a move without registry events (not to `deregistered`)."""
+    if to_status not in Organization.TRANSITIONS.get(from_status, ()):
+        raise InvalidState(
+            _("The status cannot move from %(old)s to %(new)s.") % {"old": from_status, "new": to_status}
+        )
+    if to_status == Organization.Status.DEREGISTERED:
+        raise ValueError("A deregistration goes through organization_change_status (it is a registry event).")
+    now = timezone.now()
+    moved = 0
+    ids = list(organization_ids)
+    for start in range(0, len(ids), BULK_BATCH):
+        batch = Organization.objects.select_for_update().filter(pk__in=ids[start : start + BULK_BATCH])
+        batch_ids = list(batch.filter(status=from_status).values_list("pk", flat=True))
+        if not batch_ids:
+            continue
+        Organization.objects.filter(pk__in=batch_ids).update(
+            status=to_status, status_reason=reason, updated_at=now
+        )
+        Organization.history.bulk_history_create(
+            Organization.objects.filter(pk__in=batch_ids),
+            update=True,
+            default_change_reason=reason,
+            default_date=now,
+        )
+        moved += len(batch_ids)
+    return moved
 
 
 @transaction.atomic

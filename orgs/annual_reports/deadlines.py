@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import AnnualReport, CreditListEntry, DeadlineReminder, Notification, Organization, UserScope
-from ..services import organization_change_status
+from ..services import organizations_change_status_bulk
 
 FILED = (AnnualReport.Status.SUBMITTED, AnnualReport.Status.UNIT_REVIEWED, AnnualReport.Status.ACCEPTED)
 IN_REVIEW = (AnnualReport.Status.SUBMITTED, AnnualReport.Status.UNIT_REVIEWED)
@@ -153,14 +153,12 @@ def apply_deadline(*, year: int, on: date | None = None) -> int:
         batch_size=2000,
     )
     # Only the newly listed that are still active change status (abnormal ones already are).
-    for organization in Organization.objects.filter(pk__in=ids, status=Organization.Status.ACTIVE).only("pk"):
-        organization_change_status(
-            actor=None,
-            organization=organization,
-            status=Organization.Status.ABNORMAL,
-            reason=reason,
-            check_scope=False,
-        )
+    organizations_change_status_bulk(
+        organization_ids=ids,
+        from_status=Organization.Status.ACTIVE,
+        to_status=Organization.Status.ABNORMAL,
+        reason=reason,
+    )
     return len(ids)
 
 
