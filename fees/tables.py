@@ -2,6 +2,8 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from orgs.tables import DateColumn
+
 from .models import FeeCase
 
 
@@ -20,8 +22,8 @@ class FeeCaseTable(tables.Table):
         accessor="organization__name", verbose_name=_("organization"), order_by="organization__name"
     )
     amount_charged = tables.Column(attrs={"td": {"class": "text-end"}})
-    deadline = tables.DateColumn(format="Y-m-d")
-    created_at = tables.DateColumn(format="Y-m-d", verbose_name=_("received"))
+    deadline = DateColumn(format="Y-m-d")
+    created_at = DateColumn(format="Y-m-d", verbose_name=_("received"))
 
     class Meta:
         model = FeeCase

@@ -1,4 +1,7 @@
+from datetime import datetime
+
 import django_tables2 as tables
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +13,20 @@ STATUS_BADGES = {
     Organization.Status.DEREGISTERED: "text-bg-secondary",
     Organization.Status.REVOKED: "text-bg-danger",
 }
+
+
+class DateColumn(tables.Column):
+    """A date, or the local date and time of a moment, in `format`. django-tables2's DateColumn and
+    DateTimeColumn compile a template for every cell, which dominates the rendering of a 50-row page."""
+
+    def __init__(self, format="Y-m-d", **kwargs):
+        self.format = format
+        super().__init__(**kwargs)
+
+    def render(self, value):
+        if isinstance(value, datetime):
+            value = timezone.localtime(value)
+        return dateformat.format(value, self.format)
 
 
 def status_badge(organization: Organization) -> str:
@@ -39,7 +56,7 @@ class OrganizationTable(tables.Table):
         order_by=("supervising_unit__name",),
     )
     status = tables.Column()
-    registered_on = tables.DateColumn(format="Y-m-d")
+    registered_on = DateColumn()
 
     class Meta:
         model = Organization

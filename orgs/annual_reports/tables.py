@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AnnualReport, CreditListEntry, Rating
-from ..tables import status_badge
+from ..tables import DateColumn, status_badge
 
 REPORT_BADGES = {
     "draft": "text-bg-light",
@@ -64,7 +64,7 @@ class QueueTable(tables.Table):
     organization = tables.Column(accessor="organization__name", verbose_name=_("Organization"))
     year = tables.Column(verbose_name=_("Year"))
     status = tables.Column(verbose_name=_("Status"))
-    submitted_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("Submitted at"))
+    submitted_at = DateColumn(format="Y-m-d H:i", verbose_name=_("Submitted at"))
     review = tables.Column(empty_values=(), verbose_name="", orderable=False)
 
     class Meta:
@@ -87,8 +87,8 @@ class QueueTable(tables.Table):
 class RatingTable(tables.Table):
     organization = tables.Column(accessor="organization__name", verbose_name=_("Organization"))
     grade = tables.Column(verbose_name=_("Grade"))
-    awarded_on = tables.DateColumn(format="Y-m-d")
-    valid_until = tables.DateColumn(format="Y-m-d")
+    awarded_on = DateColumn(format="Y-m-d")
+    valid_until = DateColumn(format="Y-m-d")
     expired = tables.Column(empty_values=(), verbose_name=_("Validity"), orderable=False)
 
     class Meta:
@@ -113,8 +113,8 @@ class CreditEntryTable(tables.Table):
     list = tables.Column()
     reason = tables.Column()
     report_year = tables.Column()
-    listed_on = tables.DateColumn(format="Y-m-d")
-    removed_on = tables.DateColumn(format="Y-m-d")
+    listed_on = DateColumn(format="Y-m-d")
+    removed_on = DateColumn(format="Y-m-d")
     actions = tables.TemplateColumn(
         template_name="orgs/annual_reports/_credit_remove.html", verbose_name="", orderable=False
     )

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import RegistrationApplication
+from ..tables import DateColumn
 
 App = RegistrationApplication
 STATUS_BADGES = {
@@ -47,9 +48,9 @@ class ApplicationTable(tables.Table):
     applicant = tables.Column(accessor="applicant__username", verbose_name=_("Applicant"))
     region = tables.Column(accessor="region__name", verbose_name=_("Region"), order_by=("region_id",))
     status = tables.Column()
-    submitted_at = tables.DateTimeColumn(format="Y-m-d")
-    due_on = tables.DateColumn(format="Y-m-d")
-    promised_on = tables.DateColumn(format="Y-m-d")
+    submitted_at = DateColumn(format="Y-m-d")
+    due_on = DateColumn(format="Y-m-d")
+    promised_on = DateColumn(format="Y-m-d")
     days_left = tables.Column(verbose_name=_("Days left"), empty_values=(), orderable=False)
 
     class Meta:
