@@ -68,7 +68,8 @@ def test_swagger_ui_uses_local_static_files(registrar_city, client):
     urls = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html)
     assert urls
     assert not [url for url in urls if url.startswith(("http:", "https:", "//"))], urls
-    assert not re.search(r"cdn|jsdelivr|unpkg|cdnjs", html, re.IGNORECASE)
+    # (the page carries random tokens, which may spell "cdn": look for the hosts)
+    assert not re.search(r"jsdelivr|unpkg|cdnjs|cdn\.", html, re.IGNORECASE)
     scripts = [url for url in urls if url.endswith(".js")]
     assert any("swagger-ui-bundle" in url for url in scripts), scripts
     for url in scripts:
