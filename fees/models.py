@@ -1,3 +1,4 @@
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -159,7 +160,8 @@ class CaseEvent(models.Model):
 
 
 def case_file_path(instance, filename):
-    return f"fee_cases/{instance.case_id}/{instance.purpose}/{filename}"
+    # A folder nobody can guess: the files are served only through fees.views.case_file.
+    return f"fee_cases/{instance.case_id}/{instance.purpose}/{secrets.token_hex(8)}/{filename}"
 
 
 class CaseFile(models.Model):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("cases/new/", views.case_new, name="case_new"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/files/<int:file_pk>/", views.case_file, name="case_file"),
     path("cases/<int:pk>/<slug:verb>/", views.case_action, name="case_action"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
     path("campaigns/", views.campaign_list, name="campaign_list"),

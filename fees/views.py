@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -67,6 +67,20 @@ def case_new(request):
             messages.success(request, _("Case %(number)s registered.") % {"number": case.number})
             return redirect("fees:case_detail", pk=case.pk)
     return render(request, "fees/case_form.html", {"form": form})
+
+
+@login_required
+def case_file(request, pk, file_pk):
+    """A file of a case, only through the case's scope: never a public /media/ address. A complaint's
+    attachment may identify the enterprise, so it is for the bureau's caseworkers only."""
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    files = case.files.all()
+    if not selectors.may_see_complainant(request.user):
+        files = files.exclude(purpose=CaseFile.Purpose.COMPLAINT)
+    case_file = get_object_or_404(files, pk=file_pk)
+    response = FileResponse(case_file.file.open("rb"), filename=case_file.file.name.rsplit("/", 1)[-1])
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

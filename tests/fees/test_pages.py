@@ -143,3 +143,22 @@ def test_case_list_page_queries_do_not_grow(supervisor_city, rows, django_assert
     with django_assert_max_num_queries(12):
         response = client.get("/fees/", {"per_page": 100})
     assert response.status_code == 200
+
+
+def test_case_files_are_served_only_within_the_cases_scope(
+    settings, tmp_path, supervisor_city, supervisor_wuzhong, gusu_org, org_user
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    case = complaint_file_public(
+        **{**complaint_form(gusu_org), "organization": gusu_org, "file": pdf("receipt.pdf")}
+    )
+    attachment = case.files.get()
+    assert "/media/" not in logged_in(supervisor_city).get(f"/fees/cases/{case.pk}/").content.decode()
+    url = f"/fees/cases/{case.pk}/files/{attachment.pk}/"
+    response = logged_in(supervisor_city).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response["Cache-Control"] == "private, no-store"
+    # The complaint's attachment may name the enterprise: not for the association, nor outside the district.
+    assert logged_in(org_user).get(url).status_code == 404
+    assert logged_in(supervisor_wuzhong).get(url).status_code == 404
+    assert Client().get(url).status_code == 302  # to the login page
