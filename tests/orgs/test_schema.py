@@ -104,6 +104,17 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_makemigrations_runs_without_a_secret_key():
+    """A command that only reads the models needs no key; one that serves or writes still does (above)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_the_schema_and_docs_need_no_secret_about_the_data(db):
     """The schema describes the API; it never contains organization data."""
     response = Client().get("/api/schema/", {"format": "json"})
