@@ -19,7 +19,7 @@ def cases_visible_to(user) -> QuerySet[FeeCase]:
     if not access.can("fees:read"):
         return qs.none()
     if access.kind in (Kind.STAFF, Kind.SYSTEM):
-        return qs.filter(organization__region__code__startswith=access.region_code)
+        return qs.filter(access.region_q("organization__region"))
     if access.kind == Kind.ORG:
         return qs.filter(organization_id=access.organization_id)
     return qs.none()
@@ -66,9 +66,9 @@ def campaigns_visible_to(user) -> QuerySet[FeeCampaign]:
         return qs.none()
     if access.kind in (Kind.STAFF, Kind.SYSTEM):
         # A campaign is visible to staff whose region lies inside the campaign's, or who cover it.
-        return qs.filter(
-            Q(region__code__startswith=access.region_code) | Q(pk__in=_campaigns_covering(access.region_code))
-        )
+        if not access.region_code:
+            return qs
+        return qs.filter(access.region_q() | Q(pk__in=_campaigns_covering(access.region_code)))
     if access.kind == Kind.ORG:
         return qs.filter(
             Exists(

@@ -4,6 +4,7 @@ Selectors and services in every app take the user and ask this module; nothing e
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import UserScope
@@ -82,6 +83,14 @@ class Access:
 
     def can(self, scope: str) -> bool:
         return scope in self.scopes
+
+    def region_q(self, path: str = "region") -> Q:
+        """Rows whose region (at `path`) lies in the caller's region. A national scope adds no condition at all:
+        `LIKE '%'` selects every row, but the planner does not know it and picks worse plans. (An empty Q
+        vanishes when OR-ed with another: OR two of these, not one with something else.)"""
+        if not self.region_code:
+            return Q()
+        return Q(**{f"{path}__code__startswith": self.region_code})
 
 
 ANONYMOUS = Access()

@@ -29,11 +29,7 @@ def organizations_visible_to(user) -> QuerySet[Organization]:
             return narrowed
     match access.kind:
         case Kind.STAFF | Kind.SYSTEM:
-            # National scope: no filter at all. `region_id LIKE '%'` selects every row but the planner does not
-            # know it and picks a worse plan (e.g. walking the updated_at index for a filtered list).
-            if not access.region_code:
-                return qs
-            return qs.filter(region__code__startswith=access.region_code)
+            return qs.filter(access.region_q())
         case Kind.UNIT:
             return qs.filter(supervising_unit_id=access.supervising_unit_id)
         case Kind.ORG:
@@ -67,7 +63,7 @@ def supervising_units_visible_to(user) -> QuerySet[SupervisingUnit]:
     qs = SupervisingUnit.objects.select_related("region")
     access = access_for(user)
     if access.kind in (Kind.STAFF, Kind.SYSTEM):
-        return qs.filter(region__code__startswith=access.region_code)
+        return qs.filter(access.region_q())
     if access.kind == Kind.UNIT:
         return qs.filter(pk=access.supervising_unit_id)
     if access.kind == Kind.ORG:

@@ -32,7 +32,7 @@ def applications_visible_to(user) -> QuerySet[App]:
     access = access_for(user)
     match access.kind:
         case Kind.STAFF | Kind.SYSTEM:
-            return qs.filter(region__code__startswith=access.region_code).exclude(status=App.Status.DRAFT)
+            return qs.filter(access.region_q()).exclude(status=App.Status.DRAFT)
         case Kind.UNIT:
             return qs.filter(supervising_unit_id=access.supervising_unit_id).exclude(status=App.Status.DRAFT)
         case Kind.ORG:
