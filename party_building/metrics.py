@@ -150,7 +150,7 @@ def _ratio_metric(kind: str):
         conditions = {
             "org": Q(_covered=True),
             "work": Q(_covered=True) | Q(_instructed=True),
-            "cross": Q(_secretary_on_board=True) | Q(_president_member=True),
+            "cross": Q(_cross=True),
         }
         contribution = Case(When(conditions[kind], then=ONE), default=ZERO, output_field=IntegerField())
         return _narrow(base, region_prefix, org_type, category), contribution

@@ -6,12 +6,16 @@ own users see their organization's leaders and the party organizations covering 
 
 from collections import defaultdict
 from datetime import date, timedelta
+from functools import lru_cache
 
+from django.db import connections
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -132,7 +136,7 @@ def instructor_scope_hook(access: Access, queryset):
     mine = Assignment.objects.filter(
         current_assignment_q(today), instructor__user_id=access.user_id, organization=OuterRef("pk")
     )
-    return queryset.filter(Exists(mine), region__code__startswith=access.region_code)
+    return queryset.filter(Exists(mine), access.region_q())
 
 
 def _org_scope(user, field: str) -> Q:
@@ -163,7 +167,7 @@ def party_organizations_visible_to(user, *, covers: bool = True) -> QuerySet[Par
         )
     access = access_for(user)
     if _sees_region(access):
-        return qs.filter(region__code__startswith=access.region_code)
+        return qs.filter(access.region_q())
     if access.kind in (Kind.STAFF, Kind.ORG):
         visible = organizations_visible_to(user).values("pk")
         return qs.filter(
@@ -222,7 +226,7 @@ def instructors_visible_to(user) -> QuerySet[PartyInstructor]:
     )
     access = access_for(user)
     if _sees_region(access):
-        return qs.filter(region__code__startswith=access.region_code)
+        return qs.filter(access.region_q())
     if is_instructor_only(access):
         return qs.filter(user_id=access.user_id)
     return qs.none()
@@ -232,7 +236,7 @@ def visits_visible_to(user) -> QuerySet[Visit]:
     qs = Visit.objects.select_related("instructor", "organization")
     access = access_for(user)
     if _sees_region(access):
-        return qs.filter(organization__region__code__startswith=access.region_code)
+        return qs.filter(access.region_q("organization__region"))
     if is_instructor_only(access):
         return qs.filter(instructor__user_id=access.user_id)
     return qs.none()
@@ -269,8 +273,8 @@ def secretary_reports_visible_to(user) -> QuerySet[SecretaryReport]:
     if _sees_region(access):
         # the node's own region, or the region of the node above it (the level that evaluates)
         return qs.filter(
-            Q(party_organization__region__code__startswith=access.region_code)
-            | Q(party_organization__parent__region__code__startswith=access.region_code)
+            access.region_q("party_organization__region")
+            | access.region_q("party_organization__parent__region")
         )
     return qs.filter(party_organization__in=party_organizations_visible_to(user).values("pk"))
 
@@ -282,7 +286,7 @@ def work_stations_visible_to(user) -> QuerySet[WorkStation]:
     qs = WorkStation.objects.select_related("region").prefetch_related("funding", "organizations")
     access = access_for(user)
     if _sees_region(access):
-        return qs.filter(region__code__startswith=access.region_code)
+        return qs.filter(access.region_q())
     if is_instructor_only(access):
         return qs.filter(organizations__in=organizations_visible_to(user).values("pk")).distinct()
     return qs.none()
@@ -353,7 +357,7 @@ def sync_steps_visible_to(user) -> QuerySet[SyncStep]:
     qs = SyncStep.objects.select_related("organization", "region")
     access = access_for(user)
     if _sees_region(access):
-        return qs.filter(region__code__startswith=access.region_code)
+        return qs.filter(access.region_q())
     if is_instructor_only(access):
         return qs.filter(organization__in=organizations_visible_to(user).values("pk"))
     return qs.none()
@@ -394,30 +398,51 @@ def president_is_member_exists(on: date) -> Exists:
     )
 
 
+@lru_cache(maxsize=32)
+def coverage_flags(on: date) -> dict:
+    """The per-organization flags of the coverage figures on `on`. Built once per date (building the three
+    subqueries costs more than running them for a county); Django copies an expression whenever a query
+    uses it, so the cached ones are never changed."""
+    return {
+        "_covered": covered_exists(on),
+        "_instructed": instructed_exists(on),
+        "_cross": ExpressionWrapper(
+            Q(secretary_on_board_exists(on)) | Q(president_is_member_exists(on)), output_field=BooleanField()
+        ),
+    }
+
+
 def coverage_base(organizations: QuerySet, *, on: date) -> QuerySet:
     """Organizations registered on `on`, each with whether a party organization covers it, an instructor is
     assigned to it, and (for the cross-appointment rate) whether the secretary sits on its board or its
     president is a party member."""
-    return (
-        organizations.filter(existing_organization_q(on))
-        .order_by()
-        .annotate(
-            _covered=covered_exists(on),
-            _instructed=instructed_exists(on),
-            _secretary_on_board=secretary_on_board_exists(on),
-            _president_member=president_is_member_exists(on),
-        )
-    )
+    return organizations.filter(existing_organization_q(on)).order_by().annotate(**coverage_flags(on))
 
 
-COVERAGE_AGGREGATES = {
-    "denominator": Count("pk"),
-    "org_numerator": Count("pk", filter=Q(_covered=True)),
-    "work_numerator": Count("pk", filter=Q(_covered=True) | Q(_instructed=True)),
-    "cross_numerator": Count(
-        "pk", filter=Q(_covered=True) & (Q(_secretary_on_board=True) | Q(_president_member=True))
-    ),
+COVERAGE_COUNTS = {
+    "denominator": "COUNT(*)",
+    "org_numerator": "COUNT(*) FILTER (WHERE q._covered)",
+    "work_numerator": "COUNT(*) FILTER (WHERE q._covered OR q._instructed)",
+    "cross_numerator": "COUNT(*) FILTER (WHERE q._covered AND q._cross)",
 }
+
+
+def coverage_counts(base: QuerySet, keys: tuple[str, ...] = ()) -> list[dict]:
+    """The coverage counts of `coverage_base` rows, grouped by `keys` (fields or annotations of `base`).
+
+    Each organization's flags are computed once, in a subquery that PostgreSQL may not flatten (OFFSET 0):
+    aggregated directly, every FILTER clause would run its own EXISTS again for each organization."""
+    flags = base.values(*keys, "_covered", "_instructed", "_cross")
+    sql, params = flags.query.get_compiler(using=flags.db).as_sql()
+    connection = connections[flags.db]
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    columns = [f"q.{connection.ops.quote_name(key)}" for key in keys]
+    counts = [f"{expression} AS {name}" for name, expression in COVERAGE_COUNTS.items()]
+    group = f" GROUP BY {', '.join(columns)} ORDER BY {', '.join(columns)}" if keys else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns + counts)} FROM ({sql}{fence}) q{group}", params)
+        names = [*keys, *COVERAGE_COUNTS]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _row(values: dict, **keys) -> dict:
@@ -450,22 +475,16 @@ def coverage(
         organizations = organizations.filter(category=category)
     base = coverage_base(organizations, on=on)
     if not group_by:
-        return _row(base.aggregate(**COVERAGE_AGGREGATES), region=region)
+        return _row(coverage_counts(base)[0], region=region)
     if group_by == "region":
         width = NEXT_LEVEL[len(region)]
-        grouped = (
-            base.annotate(_key=Substr("region_id", 1, width))
-            .values("_key")
-            .annotate(**COVERAGE_AGGREGATES)
-            .order_by("_key")
-        )
-        rows = list(grouped)
+        rows = coverage_counts(base.annotate(_key=Substr("region_id", 1, width)), ("_key",))
         names = dict(Region.objects.filter(code__in=[r["_key"] for r in rows]).values_list("code", "name"))
         return {
             "region": region,
             "results": [_row(r, region=r["_key"], name=names.get(r["_key"], "")) for r in rows],
         }
-    grouped = base.values(group_by).annotate(**COVERAGE_AGGREGATES).order_by(group_by)
+    grouped = coverage_counts(base, (group_by,))
     return {"region": region, "results": [_row(r, region=region, **{group_by: r[group_by]}) for r in grouped]}
 
 
@@ -561,10 +580,8 @@ def coverage_stat_rows(*, year: int, kind: str) -> list[dict]:
     denominator per region x type x category, in one grouped query (the same definitions as the live figures)."""
     on = date(year, 12, 31)
     numerator, denominator = STAT_RATIOS[kind]
-    rows = (
-        coverage_base(Organization.objects.all(), on=on)
-        .values("region_id", "org_type", "category")
-        .annotate(**COVERAGE_AGGREGATES)
+    rows = coverage_counts(
+        coverage_base(Organization.objects.all(), on=on), ("region_id", "org_type", "category")
     )
     return [
         {
