@@ -52,8 +52,15 @@ class Stat(models.Model):
     category = models.CharField(_("category"), max_length=24, blank=True)  # "" = all
     value = models.DecimalField(_("value"), **DECIMAL)
     denominator = models.DecimalField(_("denominator"), null=True, blank=True, **DECIMAL)
+    # A build writes millions of rows in one statement: no per-row foreign-key trigger and no index of its own
+    # (stat_year_build serves the lookups); the build row is created first, in the same transaction.
     build = models.ForeignKey(
-        StatBuild, verbose_name=_("build"), on_delete=models.PROTECT, related_name="stats"
+        StatBuild,
+        verbose_name=_("build"),
+        on_delete=models.PROTECT,
+        related_name="stats",
+        db_constraint=False,
+        db_index=False,
     )
 
     class Meta:

@@ -34,6 +34,19 @@ contribution. ``queryset.annotate(contribution=...)`` summed over the queryset e
 ratio metric: the numerator; rows that only count in the denominator contribute 0). The queryset should be
 ``Organization`` rows or rows with an ``organization`` FK (the list shows name/region from it).
 
+Many metrics aggregate the same rows (every outcome figure sums a field of the year's accepted reports).
+Such a metric names a shared ``Source`` and gives its aggregate instead of a ``compute``; the build then
+computes all the metrics of a source in ONE grouped query (one pass over the rows, not one per metric)::
+
+    ACCEPTED = Source("accepted_reports", lambda year: AnnualReport.objects.filter(year=year, status="accepted"),
+                      region="organization__region_id", org_type="organization__org_type",
+                      category="organization__category")
+    register(Metric(code="jobs_posted", …, source=ACCEPTED, value=lambda year: Sum("jobs_posted"),
+                    drilldown=…))
+
+``value(year)`` (and ``denominator(year)`` for a ratio) return an aggregate expression over the source's rows;
+``compute(year)`` is then made from them, so that it gives the same rows as the shared query.
+
 The registry is process-global and filled at import time; ``get(code)`` raises ``KeyError`` for an
 unknown code. Codes are unique across apps: prefix yours when it could clash (``fee_…``, ``party_…``);
 the outcome figures of the annual report use the report's field names (``jobs_posted`` …).
@@ -55,14 +68,40 @@ ComputeFn = Callable[[int], Iterable[ComputeRow]]
 DrilldownFn = Callable[..., tuple[Any, Any]]
 
 
+@dataclass(frozen=True, eq=False)
+class Source:
+    """Rows that several metrics aggregate in one grouped query: `rows(year)` is a queryset; `region`,
+    `org_type` and `category` are the paths, in it, of the organization's keys."""
+
+    code: str
+    rows: Callable[[int], Any]
+    region: str = "region_id"
+    org_type: str = "org_type"
+    category: str = "category"
+
+    def grouped(self, year: int, aggregates: dict) -> Any:
+        """`rows(year)` grouped by (stat_region, stat_org_type, stat_category), with the given aggregates."""
+        from django.db.models import F
+
+        return (
+            self.rows(year)
+            .order_by()
+            .annotate(
+                stat_region=F(self.region), stat_org_type=F(self.org_type), stat_category=F(self.category)
+            )
+            .values("stat_region", "stat_org_type", "stat_category")
+            .annotate(**aggregates)
+        )
+
+
 @dataclass(frozen=True)
 class Metric:
     code: str
     label: Any  # gettext_lazy string
     unit: str
     aggregate: str
-    compute: ComputeFn
-    drilldown: DrilldownFn
+    compute: ComputeFn | None = None  # made from source/value/denominator when those are given
+    drilldown: DrilldownFn | None = None
     group: str = ""  # dashboard section, e.g. "organizations", "outcomes", "party_building"
     description: Any = ""
     order: int = 100  # position in the metric list (lower first)
@@ -70,8 +109,20 @@ class Metric:
     # Who may see the rows behind the figure (the figure itself stays visible), where the rows would reveal
     # something sensitive, such as who is a party member: a function of the user; None lets everyone.
     drilldown_allowed: Callable[[Any], bool] | None = field(default=None, compare=False)
+    # A figure of a shared source: (year) -> aggregate expression over the source's rows
+    source: Source | None = field(default=None, compare=False)
+    value: Callable[[int], Any] | None = field(default=None, compare=False)
+    denominator: Callable[[int], Any] | None = field(default=None, compare=False)
 
     def __post_init__(self):
+        if self.drilldown is None:
+            raise ValueError(f"Metric {self.code}: drilldown is required")
+        if (self.source is None) != (self.value is None):
+            raise ValueError(f"Metric {self.code}: a source needs a value, and a value a source")
+        if self.source is None and self.compute is None:
+            raise ValueError(f"Metric {self.code}: give compute, or source and value")
+        if self.source is not None:
+            object.__setattr__(self, "compute", self._compute_from_source)
         if self.aggregate not in AGGREGATES:
             raise ValueError(f"Metric {self.code}: aggregate must be one of {AGGREGATES}")
         if not self.code or not self.code.replace("_", "").isalnum() or self.code != self.code.lower():
@@ -80,6 +131,23 @@ class Metric:
     @property
     def is_ratio(self) -> bool:
         return self.aggregate == "ratio"
+
+    def aggregates(self, year: int, suffix: str = "") -> dict:
+        """This metric's aggregate expressions over its source: value (and denominator)."""
+        aggregates = {f"value{suffix}": self.value(year)}
+        if self.denominator is not None:
+            aggregates[f"denominator{suffix}"] = self.denominator(year)
+        return aggregates
+
+    def _compute_from_source(self, year: int):
+        for row in self.source.grouped(year, self.aggregates(year)):
+            yield {
+                "region": row["stat_region"],
+                "org_type": row["stat_org_type"],
+                "category": row["stat_category"],
+                "value": row["value"],
+                "denominator": row.get("denominator"),
+            }
 
 
 _registry: dict[str, Metric] = {}

@@ -1,12 +1,20 @@
 """Writes of the statistics: the yearly build (Stat rows) and exports.
 
-The build asks each registered metric for its rows, grouped in the database by the organization's region
-code, type and category (StatPart, a staging table), then rolls them up IN SQL — one INSERT … SELECT
-GROUP BY SUBSTR(region, 1, n) per region level (2, 4, 6, 9 digits and "" for the nation) and per
-org_type/category total — replacing the year's Stat rows in the same transaction: readers see the old
-figures until the commit, a failure rolls everything back, and running it twice gives the same rows."""
+The build asks the registered metrics for their rows, grouped in the database by the organization's region
+code, type and category, and rolls them up IN SQL to every region level (2, 4, 6, 9 digits and "" for the
+nation) and every org_type/category total, replacing the year's Stat rows in the same transaction: readers
+see the old figures until the commit, a failure rolls everything back, and running it twice gives the same
+rows.
+
+- Metrics of a shared source (reports.registry.Source) are computed together, in one grouped query per
+  source. On PostgreSQL that query's rows are rolled up with GROUPING SETS and unpivoted straight into
+  Stat, one row per metric, in a single INSERT … SELECT; on other databases they go through the staging
+  table like the rest.
+- Any other metric's compute() rows go to StatPart (a staging table), which one INSERT … SELECT GROUP BY
+  SUBSTR(region, 1, n) per level and type/category total rolls up."""
 
 import logging
+from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
@@ -20,15 +28,20 @@ from .models import Stat, StatBuild, StatPart
 logger = logging.getLogger(__name__)
 
 LEVELS = (2, 4, 6, 9)
+# A figure of zero is not stored (readers take a missing figure as zero), but a ratio's zero over a denominator is.
+NONZERO = "({value} <> 0 OR COALESCE({denominator}, 0) <> 0)"
 STALE_AFTER = timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 25 * 60) + 60)
 
 
 def _lock_year(year: int) -> None:
     """One build per year at a time. PostgreSQL: a transaction advisory lock; SQLite: IMMEDIATE transactions
-    already serialize writers."""
+    already serialize writers. On PostgreSQL the build's transaction also gets the memory to group in RAM and
+    no JIT (compiling its wide aggregates costs seconds and saves nothing)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [470_001, year])
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL jit = off")
 
 
 def _rollup_sql() -> list[tuple[str, list]]:
@@ -55,9 +68,88 @@ def _rollup_sql() -> list[tuple[str, list]]:
                 statements.append(
                     f"INSERT INTO {stat} (metric, year, region, level, org_type, category, value, denominator, "
                     f"build_id) SELECT metric, %s, {region}, {level}, {org_type}, {category}, SUM(value), "
-                    f"SUM(denominator), %s FROM {part} WHERE {where_group} GROUP BY {group}"
+                    f"SUM(denominator), %s FROM {part} WHERE {where_group} GROUP BY {group} "
+                    f"HAVING {NONZERO.format(value='SUM(value)', denominator='SUM(denominator)')}"
                 )
     return statements
+
+
+def _shared_sql(source, metrics, year) -> tuple[str, list, list[str]]:
+    """The grouped query of a source with the aggregates of all its metrics (value0, denominator0, …)."""
+    aggregates = {}
+    for index, metric in enumerate(metrics):
+        aggregates.update(metric.aggregates(year, suffix=str(index)))
+    rows = source.grouped(year, aggregates)
+    sql, params = rows.query.get_compiler(connection=connection).as_sql()
+    return sql, list(params), list(aggregates)
+
+
+def _numeric(column: str | None, default: str) -> str:
+    return f"CAST(COALESCE({column}, {default}) AS NUMERIC)" if column else "CAST(NULL AS NUMERIC)"
+
+
+def _write_shared_staged(source, metrics, year, build) -> None:
+    """The source's grouped rows, one staging row per metric and group (UNION ALL over one CTE)."""
+    sql, params, columns = _shared_sql(source, metrics, year)
+    selects, select_params = [], []
+    for index, metric in enumerate(metrics):
+        denominator = f"q.denominator{index}" if f"denominator{index}" in columns else None
+        selects.append(
+            "SELECT %s, %s, COALESCE(q.stat_region, ''), COALESCE(q.stat_org_type, ''), "
+            f"COALESCE(q.stat_category, ''), {_numeric(f'q.value{index}', '0')}, {_numeric(denominator, 'NULL')} "
+            "FROM q"
+        )
+        select_params += [build.pk, metric.code]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH q AS ({sql}) INSERT INTO {StatPart._meta.db_table} "
+            "(build_id, metric, region, org_type, category, value, denominator) "
+            + " UNION ALL ".join(selects),
+            [*params, *select_params],
+        )
+
+
+def _write_shared_rolled_up(source, metrics, year, build) -> None:
+    """PostgreSQL: the source's grouped rows rolled up to every (level, type, category) with GROUPING SETS,
+    then one Stat row per metric (LATERAL VALUES), in one statement."""
+    sql, params, columns = _shared_sql(source, metrics, year)
+    prefixes = ", ".join(
+        f"CASE WHEN LENGTH(stat_region) >= {n} THEN SUBSTR(stat_region, 1, {n}) END AS r{n}" for n in LEVELS
+    )
+    sets = [
+        "(" + ", ".join([*([f"r{level}"] if level else []), *keys]) + ")"
+        for level in (0, *LEVELS)
+        for keys in ((), ("t",), ("c",), ("t", "c"))
+    ]
+    # A group of rows that lack the grouped key (a city-level organization in a county set, no type) is dropped.
+    complete = " AND ".join(
+        f"(GROUPING({key}) = 1 OR {key} IS NOT NULL)" for key in (*(f"r{n}" for n in LEVELS), "t", "c")
+    )
+    level = "CASE " + " ".join(f"WHEN GROUPING(r{n}) = 0 THEN {n}" for n in reversed(LEVELS)) + " ELSE 0 END"
+    region = "COALESCE(" + ", ".join(f"r{n}" for n in reversed(LEVELS)) + ", '')"
+    sums = ", ".join(f"SUM({column}) AS {column}" for column in columns)
+    values = []
+    for index in range(len(metrics)):
+        denominator = f"g.denominator{index}" if f"denominator{index}" in columns else None
+        values.append(f"(%s, {_numeric(f'g.value{index}', '0')}, {_numeric(denominator, 'NULL')})")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH q AS ({sql}),
+            g AS (
+                SELECT {level} AS level, {region} AS region, COALESCE(t, '') AS org_type,
+                       COALESCE(c, '') AS category, {sums}
+                FROM (SELECT {prefixes}, NULLIF(stat_org_type, '') AS t, NULLIF(stat_category, '') AS c,
+                             {", ".join(columns)} FROM q) b
+                GROUP BY GROUPING SETS ({", ".join(sets)})
+                HAVING {complete}
+            )
+            INSERT INTO {Stat._meta.db_table}
+                (metric, year, region, level, org_type, category, value, denominator, build_id)
+            SELECT v.metric, %s, g.region, g.level, g.org_type, g.category, v.value, v.denominator, %s
+            FROM g CROSS JOIN LATERAL (VALUES {", ".join(values)}) v(metric, value, denominator)
+            WHERE {NONZERO.format(value="v.value", denominator="v.denominator")}""",
+            [*params, year, build.pk, *(metric.code for metric in metrics)],
+        )
 
 
 def _rows_of(metric, year, build):
@@ -94,14 +186,23 @@ def stats_rebuild_year(*, year: int, metrics=None) -> StatBuild:
     try:
         with transaction.atomic():
             _lock_year(year)
+            shared = defaultdict(list)
             for metric in metrics:
-                StatPart.objects.bulk_create(_rows_of(metric, year, build), batch_size=2000)
+                if metric.source is not None:
+                    shared[metric.source].append(metric)
+                else:
+                    StatPart.objects.bulk_create(_rows_of(metric, year, build), batch_size=2000)
             Stat.objects.filter(year=year).delete()
+            for source, members in shared.items():
+                if connection.vendor == "postgresql":
+                    _write_shared_rolled_up(source, members, year, build)
+                else:
+                    _write_shared_staged(source, members, year, build)
             with connection.cursor() as cursor:
                 for sql in _rollup_sql():
                     cursor.execute(sql, [year, build.pk, build.pk])
             StatPart.objects.filter(build=build).delete()
-            rows = Stat.objects.filter(build=build).count()
+            rows = Stat.objects.filter(year=year, build=build).count()
             StatBuild.objects.filter(pk=build.pk).update(
                 status=StatBuild.Status.DONE, rows=rows, finished_at=timezone.now()
             )
