@@ -1184,11 +1184,6 @@ def main():
         )
         conn.commit()
 
-        if args.reports_years:
-            t = time.perf_counter()
-            timings["annual_reports"] = add_reports(conn, args.reports_years, args.seed, args.batch)
-            timings["annual_reports"]["seconds"] = round(time.perf_counter() - t, 1)
-            print(f"annual reports: {timings['annual_reports']}", flush=True)
         if args.applications:
             t = time.perf_counter()
             timings["applications"] = add_applications(conn, args.applications, args.seed, args.batch,
@@ -1202,6 +1197,11 @@ def main():
             timings["party"]["seconds"] = round(time.perf_counter() - t, 1)
             print(f"party: {timings['party']}", flush=True)
 
+        if args.reports_years:
+            t = time.perf_counter()
+            timings["annual_reports"] = add_reports(conn, args.reports_years, args.seed, args.batch)
+            timings["annual_reports"]["seconds"] = round(time.perf_counter() - t, 1)
+            print(f"annual reports: {timings['annual_reports']}", flush=True)
         t = time.perf_counter()
         conn.autocommit = True
         for table in BENCH_TABLES + ["orgs_region"]:

@@ -99,11 +99,15 @@ GROUP BY GROUPING SETS ({", ".join(sets)})
 
 
 def build(year: int, repeat: int, full: bool = False) -> list[dict]:
+    from orgs.metrics import METRIC_CODES
     from reports import registry
     from reports.models import Stat
     from reports.services import stats_rebuild_year
 
-    codes = ORG_METRICS + outcome_fields()
+    codes = ORG_METRICS + [METRIC_CODES.get(name, name) for name in outcome_fields()]
+    sql_columns = {METRIC_CODES.get(name, name): name for name in outcome_fields()} | {
+        "filing_rate": "filing_rate_value"
+    }
     metrics = [registry.get(code) for code in codes]
     sql = build_sql(year)
     params = {"year": year, "start": date(year, 1, 1), "end": date(year, 12, 31)}
@@ -136,7 +140,7 @@ def build(year: int, repeat: int, full: bool = False) -> list[dict]:
     mismatches = {}
     for code in codes:
         django_value = totals.get(code, (None, None))[0]
-        sql_value = grand.get(code if code != "filing_rate" else "filing_rate_value")
+        sql_value = grand.get(sql_columns.get(code, code))
         if django_value is None or int(django_value) != int(sql_value or 0):
             mismatches[code] = [str(django_value), str(sql_value)]
     stat_rows = Stat.objects.filter(year=year, metric__in=codes).count()
