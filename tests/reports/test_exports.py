@@ -6,8 +6,10 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
+from orgs.models import Organization
 from reports import exports
 from reports.models import Export
 from tests.factories import as_user, make_org
@@ -43,9 +45,18 @@ def test_organizations_csv_has_the_rows_and_values_of_the_list(built, statistici
     header, *rows = read_csv(download(client, response.json()))
     assert len(rows) == len(listed) == response.json()["total_rows"] == 4  # g1, w1, w2, late (not 无锡's x1)
     by_id = {int(row[0]): row for row in rows}
+    with translation.override("zh-hans"):
+        social_group, active = (
+            str(Organization.OrgType.SOCIAL_GROUP.label),
+            str(Organization.Status.ACTIVE.label),
+        )
     for org in listed:
         row = by_id[org["id"]]
         assert (row[1], row[2], row[6]) == (org["name"], org["credit_code"], org["region"])
+        # labels in the site's language, an empty field for a missing value, dates as ISO
+        assert row[4] == social_group == "社会团体" and row[3] == ""
+        assert row[8] == active or org["status"] != "active"
+        assert row[9] == (org["registered_on"] or "")
 
 
 def test_stats_xlsx_has_the_rows_and_values_of_the_api(built, statistician_city):
