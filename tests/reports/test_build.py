@@ -218,8 +218,31 @@ def test_a_second_build_gives_the_same_figures(built):
     build = stats_rebuild_year(year=Y2)
     assert build.status == StatBuild.Status.DONE
     assert _snapshot(Y2) == before
-    assert build.rows == len(before) == Stat.objects.filter(year=Y2, build=build).count()
+    assert build.rows == len(before) == Stat.objects.filter(year=Y2).count()
+    # The same figures are not written again: every row keeps the build that wrote it.
+    assert not Stat.objects.filter(year=Y2, build=build).exists()
     assert not StatPart.objects.exists()
+
+
+def test_a_rebuild_writes_what_changed_and_removes_what_is_gone(built):
+    gusu = Organization.objects.filter(region_id="320508").first()
+    report = AnnualReport.objects.filter(organization=gusu, year=Y2, status="accepted").first()
+    assert report is not None
+    jobs_before = figure("jobs_posted", Y2, "320508")[0]
+    AnnualReport.objects.filter(pk=report.pk).update(jobs_posted=report.jobs_posted + 5)
+    previous = set(Stat.objects.filter(year=Y2).values_list("metric", "region", "org_type", "category"))
+    build = stats_rebuild_year(year=Y2)
+    assert figure("jobs_posted", Y2, "320508")[0] == jobs_before + 5
+    changed = Stat.objects.filter(year=Y2, build=build)
+    assert changed.filter(metric="jobs_posted", region="320508", org_type="", category="").exists()
+    assert not changed.exclude(metric="jobs_posted").exists()  # nothing else changed
+    # A figure that became zero is removed, not left behind.
+    AnnualReport.objects.filter(year=Y2, status="accepted").update(villages_paired=0)
+    stats_rebuild_year(year=Y2)
+    assert not Stat.objects.filter(year=Y2, metric="villages_paired").exists()
+    assert set(Stat.objects.filter(year=Y2).values_list("metric", "region", "org_type", "category")) == {
+        key for key in previous if key[0] != "villages_paired"
+    }
 
 
 def test_a_failed_build_leaves_the_previous_figures(built):
