@@ -5,7 +5,7 @@
 Needs the organizations of bench/generate.py. Adds fee cases up to --cases (COPY), then measures in one run:
 - the supervisor's case list (first page, 50 rows) for a city and for the whole country through the API,
   against the same SQL run by raw psycopg and dumped to JSON (target ≤ 2×), with the API's query count;
-- opening a campaign over ~100,000 and over all (~1,000,000) organizations: time and peak memory of the
+- opening a nationwide campaign over ~100,000 (one category) and over all (~1,000,000) organizations: time and peak memory of the
   process that writes the targets (target: memory flat from 100,000 to 1,000,000).
 Figures go to stdout and bench/out/fees.json.
 """
@@ -141,10 +141,10 @@ def case_list(region: str, repeat: int) -> dict:
     }
 
 
-def campaign_open_in_subprocess(region: str) -> dict:
-    """Populate a campaign in a fresh process, so its peak memory is its own."""
+def campaign_open_in_subprocess(categories: list[str]) -> dict:
+    """Populate a nationwide campaign in a fresh process, so its peak memory is its own."""
     output = subprocess.run(
-        [sys.executable, __file__, "--populate", region],
+        [sys.executable, __file__, "--populate", ",".join(categories) or "all"],
         capture_output=True,
         text=True,
         check=True,
@@ -153,32 +153,33 @@ def campaign_open_in_subprocess(region: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def populate(region: str) -> None:
+def populate(categories: list[str]) -> None:
     from fees.models import FeeCampaign
     from fees.services import campaign_populate
 
     campaign = FeeCampaign.objects.create(
-        name=f"bench {region}", region_id=region, categories=[], starts_on="2026-01-01", ends_on="2026-12-31"
-    )
+        name=f"bench {categories or 'all'}", region=None, categories=categories, starts_on="2026-01-01",
+        ends_on="2026-12-31",
+    )  # fmt: skip
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     written = campaign_populate(campaign_id=campaign.pk)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     FeeCampaign.objects.filter(pk=campaign.pk).delete()
-    print(json.dumps({"region": region or "national", "organizations": written, "seconds": round(seconds, 1),
+    print(json.dumps({"region": "nationwide", "categories": categories, "organizations": written, "seconds": round(seconds, 1),
                       "peak_rss_mb": round(peak / 1024, 1), "growth_mb": round((peak - baseline) / 1024, 1)}))  # fmt: skip
 
 
-def region_with_about(n: int) -> str:
-    """The province whose live organizations are closest to n."""
+def categories_with_about(n: int) -> list[str]:
+    """The category whose live organizations are closest to n."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT substr(region_id, 1, 2) AS p, count(*) FROM orgs_organization "
-            "WHERE status IN ('active', 'abnormal') GROUP BY p ORDER BY abs(count(*) - %s) LIMIT 1",
+            "SELECT category, count(*) FROM orgs_organization "
+            "WHERE status IN ('active', 'abnormal') GROUP BY 1 ORDER BY abs(count(*) - %s) LIMIT 1",
             [n],
         )
-        return cursor.fetchone()[0]
+        return [cursor.fetchone()[0]]
 
 
 def main():
@@ -193,15 +194,15 @@ def main():
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL: set DATABASE_URL to the bench database.")
     if args.populate is not None:
-        populate("" if args.populate == "national" else args.populate)
+        populate([] if args.populate == "all" else args.populate.split(","))
         return
     results = {"cases": args.cases, "load_seconds": round(add_cases(args.cases), 1)}
     results["case_list"] = [case_list(args.city, args.repeat), case_list("", args.repeat)]
-    province = region_with_about(100_000)
+    # Nationwide campaigns (no region): one over the categories that hold about 100,000 live organizations,
+    # one over every live organization of the country.
     results["campaign_open"] = [
-        campaign_open_in_subprocess(province),
-        # A campaign belongs to one region (FeeCampaign.region is required): the largest is a province.
-        campaign_open_in_subprocess(region_with_about(1_000_000)),
+        campaign_open_in_subprocess(categories_with_about(100_000)),
+        campaign_open_in_subprocess([]),
     ]
     small, large = results["campaign_open"]
     results["memory_ratio_1m_vs_100k"] = round(large["peak_rss_mb"] / small["peak_rss_mb"], 2)

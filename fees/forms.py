@@ -225,7 +225,12 @@ class DecideForm(Bootstrap, forms.Form):
 class CampaignForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), to_field_name="code", widget=forms.TextInput
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        widget=forms.TextInput,
+        required=False,
+        help_text=_("Empty: the whole country (national scope only)."),
     )
     categories = forms.MultipleChoiceField(
         label=_("Categories (none: all)"),

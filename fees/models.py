@@ -217,7 +217,8 @@ class FeeNotice(models.Model):
 
 
 class FeeCampaign(models.Model):
-    """A self-inspection campaign (专项行动 / 自查自纠) over a region, categories and a period."""
+    """A self-inspection campaign (专项行动 / 自查自纠) over a region (none: the whole country), categories and a
+    period."""
 
     class Status(models.TextChoices):
         OPENING = "opening", _("Opening")
@@ -226,7 +227,13 @@ class FeeCampaign(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     region = models.ForeignKey(
-        "orgs.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+        "orgs.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty: the whole country (opened by a national scope only)."),
     )
     categories = models.JSONField(
         _("categories"), default=list, blank=True, help_text=_("Empty: every category.")

@@ -79,8 +79,9 @@ def campaigns_visible_to(user) -> QuerySet[FeeCampaign]:
 
 
 def _campaigns_covering(region_code: str):
+    """Campaigns of the regions above `region_code`, and nationwide ones."""
     prefixes = [region_code[:n] for n in (2, 4, 6, 9) if n <= len(region_code)]
-    return FeeCampaign.objects.filter(region_id__in=prefixes).values("pk")
+    return FeeCampaign.objects.filter(Q(region_id__in=prefixes) | Q(region__isnull=True)).values("pk")
 
 
 def campaign_progress(campaign: FeeCampaign) -> dict:

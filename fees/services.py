@@ -581,11 +581,16 @@ def deadline_reminders_send(*, today=None) -> int:
 
 
 @transaction.atomic
-def campaign_open(*, actor, name: str, region, categories: list[str], starts_on, ends_on) -> FeeCampaign:
+def campaign_open(*, actor, name: str, region=None, categories: list[str], starts_on, ends_on) -> FeeCampaign:
     access = access_for(actor)
     if not access.can("fees:write") or access.kind not in (UserScope.Kind.STAFF, UserScope.Kind.SYSTEM):
         raise PermissionDenied(_("Only the bureau opens campaigns."))
-    if not access.covers_region(getattr(region, "code", region)):
+    if region is None:
+        if access.region_code:
+            raise ValidationError(
+                {"region": [_("Choose a region: only a national scope opens a nationwide campaign.")]}
+            )
+    elif not access.covers_region(getattr(region, "code", region)):
         raise ValidationError({"region": [_("This region is outside your jurisdiction.")]})
     bad = set(categories or []) - set(Organization.Category.values)
     if bad:
@@ -612,10 +617,9 @@ def campaign_open(*, actor, name: str, region, categories: list[str], starts_on,
 
 def campaign_scope(campaign: FeeCampaign):
     """The organizations that must file: active or abnormal, in the region, of the categories (empty = all)."""
-    qs = Organization.objects.filter(
-        region__code__startswith=campaign.region_id,
-        status__in=[Organization.Status.ACTIVE, Organization.Status.ABNORMAL],
-    )
+    qs = Organization.objects.filter(status__in=[Organization.Status.ACTIVE, Organization.Status.ABNORMAL])
+    if campaign.region_id:
+        qs = qs.filter(region__code__startswith=campaign.region_id)
     if campaign.categories:
         qs = qs.filter(category__in=campaign.categories)
     return qs
@@ -723,11 +727,18 @@ def fee_item_to_case(*, actor, item: FeeItem, note: str = "") -> FeeCase:
     return case
 
 
+def _runs_campaign(access, campaign: FeeCampaign) -> bool:
+    """Staff of the campaign's region (or above it); a nationwide campaign: national staff."""
+    if campaign.region_id is None:
+        return access.is_staff_kind and not access.region_code
+    return access.covers_region(campaign.region_id)
+
+
 @transaction.atomic
 def campaign_remind(*, actor, campaign: FeeCampaign) -> int:
     """Remind every organization in scope that has not filed yet."""
     access = access_for(actor)
-    if not access.can("fees:write") or not access.covers_region(campaign.region_id):
+    if not access.can("fees:write") or not _runs_campaign(access, campaign):
         raise PermissionDenied(_("Only the bureau reminds organizations."))
     pending = CampaignTarget.objects.filter(campaign=campaign).exclude(
         organization_id__in=CampaignReturn.objects.filter(campaign=campaign).values("organization_id")

@@ -1,6 +1,7 @@
 """Self-inspection campaigns: who is in scope, the background opening, filing and the filing rate."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from fees.models import CampaignTarget, FeeCampaign, FeeCase
 from orgs.models import Notification
@@ -124,3 +125,43 @@ def test_populating_is_chunked_and_rerunnable(supervisor_city, world):
     assert campaign_populate(campaign_id=campaign.pk, chunk=3) == 11
     assert campaign_populate(campaign_id=campaign.pk, chunk=3) == 11  # a rerun adds nothing twice
     assert CampaignTarget.objects.filter(campaign=campaign).count() == 11
+
+
+@pytest.fixture
+def supervisor_national(db):
+    """A national scope (a ministry's staff): given by an operator in the admin, region left empty."""
+    from django.contrib.auth import get_user_model
+
+    from orgs.models import UserScope
+    from tests.factories import make_person
+
+    user = make_person("supervisor_national", kind="staff", region_code="32", roles=["supervisor"])
+    UserScope.objects.filter(user=user).update(region=None)
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def test_a_national_scope_opens_a_nationwide_campaign(
+    supervisor_national, supervisor_city, world, django_capture_on_commit_callbacks
+):
+    wuxi = make_org("320211", category="industry_association")
+    response = open_campaign(as_user(supervisor_national), django_capture_on_commit_callbacks, region=None)
+    assert response.status_code == 201, response.json()
+    assert response.json()["region"] is None
+    campaign = FeeCampaign.objects.get(pk=response.json()["id"])
+    targets = set(CampaignTarget.objects.filter(campaign=campaign).values_list("organization_id", flat=True))
+    assert targets == {world["gusu_industry"].pk, world["gusu_abnormal"].pk, world["wuzhong"].pk, wuxi.pk}
+    # The city's staff see it (their organizations must file) but do not run it.
+    assert campaign.pk in [c["id"] for c in as_user(supervisor_city).get(CAMPAIGNS).json()["results"]]
+    from fees.services import campaign_remind
+
+    with pytest.raises(PermissionDenied):
+        campaign_remind(actor=supervisor_city, campaign=campaign)
+    assert campaign_remind(actor=supervisor_national, campaign=campaign) == 4
+
+
+def test_only_a_national_scope_opens_a_campaign_without_region(
+    supervisor_city, world, django_capture_on_commit_callbacks
+):
+    response = open_campaign(as_user(supervisor_city), django_capture_on_commit_callbacks, region=None)
+    assert response.status_code == 400 and "region" in response.json()
+    assert not FeeCampaign.objects.exists()
