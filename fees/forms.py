@@ -229,8 +229,6 @@ class CampaignForm(forms.Form):
         queryset=Region.objects.all(),
         to_field_name="code",
         widget=forms.TextInput,
-        required=False,
-        help_text=_("Empty: the whole country (national scope only)."),
     )
     categories = forms.MultipleChoiceField(
         label=_("Categories (none: all)"),
@@ -240,6 +238,12 @@ class CampaignForm(forms.Form):
     )
     starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, nationwide_allowed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if nationwide_allowed:  # a national scope may leave the region empty: the whole country
+            self.fields["region"].required = False
+            self.fields["region"].help_text = _("Empty: the whole country (national scope only).")
 
 
 class CampaignReturnForm(forms.Form):

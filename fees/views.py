@@ -173,7 +173,12 @@ def campaign_list(request):
     campaigns = selectors.campaigns_visible_to(request.user)
     if not _is_staff(request):
         return redirect("fees:my_cases")
-    form = forms.CampaignForm(request.POST or None, initial={"region": access_for(request.user).region_code})
+    access = access_for(request.user)
+    form = forms.CampaignForm(
+        request.POST or None,
+        initial={"region": access.region_code},
+        nationwide_allowed=not access.region_code,
+    )
     if request.method == "POST":
         _require(request, "fees:write")
         if form.is_valid():

@@ -165,3 +165,27 @@ def test_only_a_national_scope_opens_a_campaign_without_region(
     response = open_campaign(as_user(supervisor_city), django_capture_on_commit_callbacks, region=None)
     assert response.status_code == 400 and "region" in response.json()
     assert not FeeCampaign.objects.exists()
+
+
+def test_the_campaign_page_lets_only_a_national_scope_leave_the_region_empty(
+    supervisor_national, supervisor_city, world, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    form = {"name": "全国专项", "region": "", "starts_on": "2026-11-01", "ends_on": "2026-12-31"}
+    city = Client()
+    assert city.login(username=supervisor_city.username, password=PASSWORD)
+    page = city.get("/fees/campaigns/").content.decode()
+    assert 'value="3205"' in page and "留空：全国" not in page
+    response = city.post("/fees/campaigns/", form)
+    assert response.status_code == 200 and not FeeCampaign.objects.exists()  # the form again, region required
+    national = Client()
+    assert national.login(username=supervisor_national.username, password=PASSWORD)
+    assert "留空：全国" in national.get("/fees/campaigns/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = national.post("/fees/campaigns/", form)
+    campaign = FeeCampaign.objects.get()
+    assert response.status_code == 302 and campaign.region is None
+    assert campaign.targets.count() == 4  # every live organization of the country
