@@ -111,11 +111,19 @@ def _merge_new_figures(year: int, build) -> int:
             f"DELETE FROM {stat} WHERE year = %s AND NOT EXISTS (SELECT 1 FROM {new} n WHERE {same_key})",
             [year],
         )
-        cursor.execute(
-            f"UPDATE {stat} SET value = n.value, denominator = n.denominator, build_id = %s FROM {new} n "
-            f"WHERE {stat}.year = %s AND {same_key} AND {changed}",
-            [build.pk, year],
-        )
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {stat} SET value = n.value, denominator = n.denominator, build_id = %s FROM {new} n "
+                f"WHERE {stat}.year = %s AND {same_key} AND {changed}",
+                [build.pk, year],
+            )
+        else:  # the same without UPDATE … FROM (SQLite before 3.33)
+            cursor.execute(
+                f"UPDATE {stat} SET value = (SELECT n.value FROM {new} n WHERE {same_key}), "
+                f"denominator = (SELECT n.denominator FROM {new} n WHERE {same_key}), build_id = %s "
+                f"WHERE {stat}.year = %s AND EXISTS (SELECT 1 FROM {new} n WHERE {same_key} AND {changed})",
+                [build.pk, year],
+            )
         cursor.execute(
             f"INSERT INTO {stat} (metric, year, region, level, org_type, category, value, denominator, build_id) "
             f"SELECT n.metric, n.year, n.region, n.level, n.org_type, n.category, n.value, n.denominator, %s "
