@@ -75,8 +75,6 @@ class RegistrationApplication(models.Model):
             models.Index(fields=["region", "status"], name="app_region_status"),
             models.Index(fields=["status", "due_on"], name="app_status_due"),
             models.Index(fields=["updated_at", "id"], name="app_updated_id"),
-            # the API's queue by due date (?ordering=due_on, cursor pages on due_on, id)
-            models.Index(fields=["due_on", "id"], name="app_due_id"),
         ]
         verbose_name = _("registration application")
         verbose_name_plural = _("registration applications")
