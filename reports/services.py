@@ -7,11 +7,11 @@ see the old figures until the commit, a failure rolls everything back, and runni
 rows.
 
 - Metrics of a shared source (reports.registry.Source) are computed together, in one grouped query per
-  source. On PostgreSQL that query's rows are rolled up with GROUPING SETS and unpivoted straight into
-  Stat, one row per metric, in a single INSERT … SELECT; on other databases they go through the staging
-  table like the rest.
+  source. On PostgreSQL that query's rows are rolled up with GROUPING SETS and unpivoted into one row per
+  metric in a single INSERT … SELECT; on other databases they go through the staging table like the rest.
 - Any other metric's compute() rows go to StatPart (a staging table), which one INSERT … SELECT GROUP BY
-  SUBSTR(region, 1, n) per level and type/category total rolls up."""
+  SUBSTR(region, 1, n) per level and type/category total rolls up.
+- The figures land in a temporary table and are merged into Stat: only what changed is written."""
 
 import logging
 from collections import defaultdict
@@ -44,7 +44,7 @@ def _lock_year(year: int) -> None:
             cursor.execute("SET LOCAL jit = off")
 
 
-def _rollup_sql() -> list[tuple[str, list]]:
+def _rollup_sql() -> list[str]:
     """INSERT … SELECT statements rolling the staging rows of one build up to every (level, type, category)."""
     part, stat = StatPart._meta.db_table, NEW_FIGURES
     statements = []
@@ -171,7 +171,7 @@ def _write_shared_staged(source, metrics, year, build) -> None:
         )
 
 
-def _write_shared_rolled_up(source, metrics, year, build) -> None:
+def _write_shared_rolled_up(source, metrics, year) -> None:
     """PostgreSQL: the source's grouped rows rolled up to every (level, type, category) with GROUPING SETS,
     then one Stat row per metric (LATERAL VALUES), in one statement."""
     sql, params, columns = _shared_sql(source, metrics, year)
@@ -256,7 +256,7 @@ def stats_rebuild_year(*, year: int, metrics=None) -> StatBuild:
             _create_new_figures()
             for source, members in shared.items():
                 if connection.vendor == "postgresql":
-                    _write_shared_rolled_up(source, members, year, build)
+                    _write_shared_rolled_up(source, members, year)
                 else:
                     _write_shared_staged(source, members, year, build)
             with connection.cursor() as cursor:
