@@ -80,6 +80,19 @@ def capture(fn, keep: bool = True):
     return result, queries
 
 
+def replay_json(queries) -> str:
+    """Run captured queries (see capture) again through psycopg and dump their rows to JSON: the raw baseline
+    of a request that ran them."""
+    connection.ensure_connection()
+    rows = []
+    with connection.connection.cursor() as cursor:
+        for sql in queries:
+            cursor.execute(sql, sql.params)
+            names = [c.name for c in cursor.description]
+            rows.append([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
+    return json.dumps(rows, default=str)
+
+
 def raw(sql: str, params=None):
     """Run SQL through the same connection's psycopg cursor and fetch everything."""
     connection.ensure_connection()

@@ -32,7 +32,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from common import capture  # noqa: E402
+from common import capture, replay_json  # noqa: E402
 from django.db import connection  # noqa: E402
 
 KINDS = ["dues_above_standard", "compulsory_membership", "compulsory_training", "compulsory_evaluation", "events",
@@ -121,16 +121,7 @@ def case_list(region: str, repeat: int) -> dict:
     # The SQL of the rows served (cases, their outcomes), not the token lookup
     sqls = [q for q in queries if "fees_feecase" in q or "fees_caseoutcome" in q or "fees_caseevent" in q]
 
-    def raw():
-        rows = []
-        with connection.connection.cursor() as cursor:
-            for sql in sqls:
-                cursor.execute(sql, sql.params)
-                names = [c.name for c in cursor.description]
-                rows.append([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
-        return json.dumps(rows, default=str)
-
-    api_time, raw_time = timed(api, repeat), timed(raw, repeat)
+    api_time, raw_time = timed(api, repeat), timed(lambda: replay_json(sqls), repeat)
     return {
         "region": region or "national",
         "api": api_time,

@@ -18,7 +18,6 @@ Figures: stdout and bench/out/registration.json.
 """
 
 import argparse
-import json
 import os
 import queue
 import threading
@@ -33,6 +32,7 @@ from common import (
     line,
     ratio,
     raw,
+    replay_json,
     require_postgres,
     staff_client,
     staff_user,
@@ -110,17 +110,7 @@ def queue_cases(city: str, repeat: int) -> list[dict]:
                 # The API pages by its own ordering (cursor on due_on, id): its baseline is the SQL it ran,
                 # executed by psycopg and dumped to JSON.
                 own = [q for q in queries if "orgs_registrationapplication" in q]
-
-                def own_sql(own=own):
-                    rows = []
-                    with connection.connection.cursor() as cursor:
-                        for sql in own:
-                            cursor.execute(sql, sql.params)
-                            names = [c.name for c in cursor.description]
-                            rows.append([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
-                    return json.dumps(rows, default=str)
-
-                baseline = timed(own_sql, repeat)
+                baseline = timed(lambda own=own: replay_json(own), repeat)
             cases.append(
                 {
                     "case": f"{kind} {label}: {url}",
