@@ -59,6 +59,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import F
+
 logger = logging.getLogger(__name__)
 
 AGGREGATES = ("sum", "ratio")
@@ -81,8 +83,6 @@ class Source:
 
     def grouped(self, year: int, aggregates: dict) -> Any:
         """`rows(year)` grouped by (stat_region, stat_org_type, stat_category), with the given aggregates."""
-        from django.db.models import F
-
         return (
             self.rows(year)
             .order_by()
