@@ -83,14 +83,19 @@ def region_figures(*, year: int, region: str) -> dict[str, dict]:
     """Every metric's all-types, all-categories figure of one region (already scope-checked), by metric code.
     (Naming the metrics lets the lookup use the one-row-per-key index instead of reading the whole year.)"""
     rows = Stat.objects.filter(
-        metric__in=registry.codes(), year=year, region=region, org_type="", category=""
+        year=year, metric__in=registry.codes(), level=len(region), region=region, org_type="", category=""
     ).order_by()
     return {row["metric"]: row for row in rows.values("metric", "value", "denominator")}
 
 
 def built_figure(*, metric: str, year: int, region: str, org_type="", category="") -> Stat | None:
     return Stat.objects.filter(
-        metric=metric, year=year, region=region, org_type=org_type or "", category=category or ""
+        year=year,
+        metric=metric,
+        level=len(region),
+        region=region,
+        org_type=org_type or "",
+        category=category or "",
     ).first()
 
 
@@ -152,14 +157,17 @@ def stat_rows(
     if group_by not in (None, "", *GROUP_BYS):
         raise ValidationError({"group_by": [_("Use region, org_type, category or year.")]})
     org_type, category = org_type or "", category or ""
+    # Every lookup names the year(s), the metric and the level: the one index of Stat starts with them.
     base = Stat.objects.filter(metric=metric_obj.code).order_by()
     fields = ("year", "region", "org_type", "category", "value", "denominator")
+    own = {"level": len(region), "region": region}
     if group_by == "year":
-        stats = base.filter(region=region, org_type=org_type, category=category).order_by("year")
+        built = StatBuild.objects.filter(status=StatBuild.Status.DONE).values("year")
+        stats = base.filter(year__in=built, **own, org_type=org_type, category=category).order_by("year")
         return [_row(metric_obj, *values) for values in stats.values_list(*fields)]
     year = year_or_400(year)
     base = base.filter(year=year)
-    total = base.filter(region=region, org_type=org_type, category=category).values_list(*fields).first()
+    total = base.filter(**own, org_type=org_type, category=category).values_list(*fields).first()
     total = total or (
         year,
         region,
@@ -171,10 +179,10 @@ def stat_rows(
     if not group_by:
         return [_row(metric_obj, *total, region_name=region_names([region]).get(region, ""))]
     if group_by == "org_type":
-        stats = base.filter(region=region, category=category).exclude(org_type="").order_by("org_type")
+        stats = base.filter(**own, category=category).exclude(org_type="").order_by("org_type")
         return [_row(metric_obj, *values) for values in stats.values_list(*fields)]
     if group_by == "category":
-        stats = base.filter(region=region, org_type=org_type).exclude(category="").order_by("category")
+        stats = base.filter(**own, org_type=org_type).exclude(category="").order_by("category")
         return [_row(metric_obj, *values) for values in stats.values_list(*fields)]
     # group_by == "region"
     level = NEXT_LEVEL.get(len(region))

@@ -75,7 +75,7 @@ def _rollup_sql() -> list[str]:
 
 
 NEW_FIGURES = "reports_stat_new"
-KEY = ("metric", "year", "region", "org_type", "category")
+KEY = ("year", "metric", "level", "region", "org_type", "category")
 
 
 def _create_new_figures() -> None:
@@ -107,6 +107,8 @@ def _merge_new_figures(year: int, build) -> int:
             cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute("SET LOCAL enable_mergejoin = off")
             cursor.execute("SET LOCAL enable_nestloop = off")
+            # Each statement reads all the year's figures: in table order (a bitmap scan), not in key order.
+            cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute(
             f"DELETE FROM {stat} WHERE year = %s AND NOT EXISTS (SELECT 1 FROM {new} n WHERE {same_key})",
             [year],
