@@ -7,10 +7,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from orgs.models.choices import ChoiceLabels
+
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
 
-class FeeCase(models.Model):
+class FeeCase(ChoiceLabels, models.Model):
     """A case of an unlawful fee charged to enterprises, from intake to closure."""
 
     class Source(models.TextChoices):

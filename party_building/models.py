@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from orgs.models.choices import ChoiceLabels
+
 PATH_STEP = 11  # 10 digits and a dot
 STEP_DAYS = 30  # a synchronous step is done on time within 30 days
 
@@ -23,7 +25,7 @@ def path_step(pk: int) -> str:
     return f"{pk:010d}."
 
 
-class PartyOrganization(models.Model):
+class PartyOrganization(ChoiceLabels, models.Model):
     class Level(models.TextChoices):
         WORK_COMMITTEE = "work_committee", _("Work committee (两新工委)")
         INDUSTRY_COMMITTEE = "industry_committee", _("Industry committee (行业(综合)党委)")

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .choices import ChoiceLabels
+
 MONEY = {
     "max_digits": 16,
     "decimal_places": 2,
@@ -56,7 +58,7 @@ def report_attachment_path(instance, filename):
     return f"annual_reports/{instance.year}/{instance.organization_id}/{uuid.uuid4().hex}/{filename}"
 
 
-class AnnualReport(models.Model):
+class AnnualReport(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from ..codes import normalize_code, validate_credit_code, validate_id_number
 from ..search import name_initials
+from .choices import ChoiceLabels
 
 
 class SupervisingUnit(models.Model):
@@ -33,7 +34,7 @@ class SupervisingUnit(models.Model):
         return self.name
 
 
-class Organization(models.Model):
+class Organization(ChoiceLabels, models.Model):
     class OrgType(models.TextChoices):
         SOCIAL_GROUP = "social_group", _("Social group (社会团体)")
         SOCIAL_SERVICE_AGENCY = "social_service_agency", _("Social service agency (社会服务机构)")

@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from .choices import ChoiceLabels
 
-class RegistrationApplication(models.Model):
+
+class RegistrationApplication(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         PREPARATION = "preparation", _("Preparation (筹备)")
         ESTABLISH = "establish", _("Establishment (成立)")
