@@ -64,8 +64,13 @@ def year_or_400(year) -> int:
     return year
 
 
+def finished_builds():
+    """The builds that finished. A failed one leaves the previous figures, which a finished build wrote."""
+    return StatBuild.objects.filter(status=StatBuild.Status.DONE)
+
+
 def latest_build(year: int | None = None) -> StatBuild | None:
-    qs = StatBuild.objects.filter(status=StatBuild.Status.DONE)
+    qs = finished_builds()
     if year is not None:
         qs = qs.filter(year=year)
     return qs.order_by("-finished_at", "-id").first()
@@ -100,10 +105,9 @@ def built_figure(*, metric: str, year: int, region: str, org_type="", category="
 
 
 def built_years() -> list[int]:
-    """The years with figures: those with a finished build (a failed one leaves the previous figures, which were
-    built too). Read from the builds, not from the millions of figures."""
-    done = StatBuild.objects.filter(status=StatBuild.Status.DONE).order_by()
-    return sorted(set(done.values_list("year", flat=True)))
+    """The years with figures: those with a finished build. Read from the builds, not from the millions of
+    figures."""
+    return sorted(set(finished_builds().order_by().values_list("year", flat=True)))
 
 
 def format_value(value, metric: registry.Metric | None = None) -> str | None:
@@ -162,7 +166,7 @@ def stat_rows(
     fields = ("year", "region", "org_type", "category", "value", "denominator")
     own = {"level": len(region), "region": region}
     if group_by == "year":
-        built = StatBuild.objects.filter(status=StatBuild.Status.DONE).values("year")
+        built = finished_builds().values("year")
         stats = base.filter(year__in=built, **own, org_type=org_type, category=category).order_by("year")
         return [_row(metric_obj, *values) for values in stats.values_list(*fields)]
     year = year_or_400(year)
