@@ -27,6 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
@@ -376,12 +377,14 @@ def _ratio(numerator: int, denominator: int) -> dict:
 
 def secretary_on_board_exists(on: date) -> Exists:
     """双向进入: the secretary of the party organization covering the organization sits among its leaders."""
+    on_board = OrganizationLeader.objects.filter(
+        organization=OuterRef("organization"),
+        name=OuterRef("party_organization__secretary"),
+        created_at__date__lte=on,
+    )
     return Exists(
         PartyCoverage.objects.filter(
-            live_coverage_q(on),
-            organization=OuterRef("pk"),
-            organization__leaders__name=F("party_organization__secretary"),
-            organization__leaders__created_at__date__lte=on,
+            live_coverage_q(on), Exists(on_board), organization=OuterRef("pk")
         ).exclude(party_organization__secretary="")
     )
 
@@ -419,6 +422,19 @@ def coverage_base(organizations: QuerySet, *, on: date) -> QuerySet:
     return organizations.filter(existing_organization_q(on)).order_by().annotate(**coverage_flags(on))
 
 
+@lru_cache(maxsize=32)
+def compiled_coverage_flags(on: date, using: str) -> dict:
+    """`coverage_flags` compiled to SQL once per date and database: resolving and compiling their four EXISTS
+    subqueries costs more than running them for a county. The SQL names the organization as
+    "orgs_organization"."id", so it is only for a query run as it is (coverage_counts), never nested."""
+    query = Organization.objects.annotate(**coverage_flags(on)).query
+    compiler = query.get_compiler(using=using)
+    return {
+        name: RawSQL(*compiler.compile(query.annotations[name]), output_field=BooleanField())
+        for name in ("_covered", "_instructed", "_cross")
+    }
+
+
 COVERAGE_COUNTS = {
     "denominator": "COUNT(*)",
     "org_numerator": "COUNT(*) FILTER (WHERE q._covered)",
@@ -427,12 +443,18 @@ COVERAGE_COUNTS = {
 }
 
 
-def coverage_counts(base: QuerySet, keys: tuple[str, ...] = ()) -> list[dict]:
-    """The coverage counts of `coverage_base` rows, grouped by `keys` (fields or annotations of `base`).
+def coverage_counts(organizations: QuerySet, *, on: date, keys: tuple[str, ...] = ()) -> list[dict]:
+    """The coverage counts of the organizations registered on `on` (see coverage_base), grouped by `keys`
+    (fields or annotations of `organizations`).
 
     Each organization's flags are computed once, in a subquery that PostgreSQL may not flatten (OFFSET 0):
     aggregated directly, every FILTER clause would run its own EXISTS again for each organization."""
-    flags = base.values(*keys, "_covered", "_instructed", "_cross")
+    flags = (
+        organizations.filter(existing_organization_q(on))
+        .order_by()
+        .annotate(**compiled_coverage_flags(on, organizations.db))
+        .values(*keys, "_covered", "_instructed", "_cross")
+    )
     sql, params = flags.query.get_compiler(using=flags.db).as_sql()
     connection = connections[flags.db]
     fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
@@ -473,18 +495,19 @@ def coverage(
         organizations = organizations.filter(org_type=org_type)
     if category:
         organizations = organizations.filter(category=category)
-    base = coverage_base(organizations, on=on)
     if not group_by:
-        return _row(coverage_counts(base)[0], region=region)
+        return _row(coverage_counts(organizations, on=on)[0], region=region)
     if group_by == "region":
         width = NEXT_LEVEL[len(region)]
-        rows = coverage_counts(base.annotate(_key=Substr("region_id", 1, width)), ("_key",))
+        rows = coverage_counts(
+            organizations.annotate(_key=Substr("region_id", 1, width)), on=on, keys=("_key",)
+        )
         names = dict(Region.objects.filter(code__in=[r["_key"] for r in rows]).values_list("code", "name"))
         return {
             "region": region,
             "results": [_row(r, region=r["_key"], name=names.get(r["_key"], "")) for r in rows],
         }
-    grouped = coverage_counts(base, (group_by,))
+    grouped = coverage_counts(organizations, on=on, keys=(group_by,))
     return {"region": region, "results": [_row(r, region=region, **{group_by: r[group_by]}) for r in grouped]}
 
 
@@ -580,9 +603,7 @@ def coverage_stat_rows(*, year: int, kind: str) -> list[dict]:
     denominator per region x type x category, in one grouped query (the same definitions as the live figures)."""
     on = date(year, 12, 31)
     numerator, denominator = STAT_RATIOS[kind]
-    rows = coverage_counts(
-        coverage_base(Organization.objects.all(), on=on), ("region_id", "org_type", "category")
-    )
+    rows = coverage_counts(Organization.objects.all(), on=on, keys=("region_id", "org_type", "category"))
     return [
         {
             "region": r["region_id"],

@@ -1,13 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from orgs.api.reading import DirectReadMixin
 from orgs.models import Organization
 from orgs.selectors import organizations_visible_to
 
 from ..models import CampaignReturn, CaseEvent, CaseOutcome, FeeCampaign, FeeCase, FeeItem, FeeNotice
 
 
-class OutcomeSerializer(serializers.ModelSerializer):
+class OutcomeSerializer(DirectReadMixin, serializers.ModelSerializer):
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, default="0.00")
     punishment = serializers.ChoiceField(
         choices=CaseOutcome.Punishment.choices, required=False, allow_blank=True
@@ -28,7 +29,7 @@ class OutcomeSerializer(serializers.ModelSerializer):
         extra_kwargs = {"enterprises_benefiting": {"required": False}, "detail": {"required": False}}
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(DirectReadMixin, serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
 
     class Meta:
@@ -82,7 +83,7 @@ COMPLAINANT_FIELDS = [
 ]
 
 
-class FeeCaseSerializer(serializers.ModelSerializer):
+class FeeCaseSerializer(DirectReadMixin, serializers.ModelSerializer):
     """The case as the association sees it: no trace of who complained."""
 
     organization = ScopedOrganizationField()

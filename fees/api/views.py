@@ -64,7 +64,11 @@ class FeeCaseViewSet(
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return selectors.cases_visible_to(self.request.user).prefetch_related("outcomes", "events__actor")
+        # Only the organization's name is shown (organization_name): no other join.
+        cases = (
+            selectors.cases_visible_to(self.request.user).select_related(None).select_related("organization")
+        )
+        return cases.prefetch_related("outcomes", "events__actor")
 
     def get_serializer_class(self):
         if selectors.may_see_complainant(getattr(self.request, "user", None)):

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from ..codes import mask_id_number
 from ..models import Organization, Region, SupervisingUnit
 from ..selectors import can_see_id_number
+from .reading import DirectReadMixin
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -24,7 +25,7 @@ class SupervisingUnitSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(DirectReadMixin, serializers.ModelSerializer):
     # Codes are normalised and checked by the service (the model's rules), so accept raw input here.
     credit_code = serializers.CharField(max_length=40, required=False, allow_null=True, allow_blank=True)
     filing_number = serializers.CharField(max_length=30, required=False, allow_null=True, allow_blank=True)

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ...access import access_for
+from ...api.reading import DirectReadMixin
 from ...codes import mask_id_number
 from ...models import ApplicationMaterial, ChecklistItem, Organization, RegistrationApplication, UserScope
 from .. import selectors
@@ -15,7 +16,7 @@ class MaterialSerializer(serializers.ModelSerializer):
         fields = ["id", "item", "content_type", "size", "uploaded_at"]
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(DirectReadMixin, serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=App.Kind.choices)
     region = serializers.CharField(source="region_id", read_only=True)
     organization = serializers.PrimaryKeyRelatedField(

@@ -1,0 +1,58 @@
+from functools import cached_property
+
+from django.core.exceptions import FieldDoesNotExist
+from rest_framework import relations, serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
+
+
+class DirectReadMixin:
+    """A ModelSerializer that reads each plain column straight off the instance.
+
+    DRF asks every field of every row to find its value (a walk of the source, callable and mapping
+    checks, a PKOnlyObject for a relation); a list of 50–200 rows spends most of its serializing there.
+    Here a field whose source is one concrete column is read with one getattr and given to the field's own
+    `to_representation`, and a foreign key shown as its primary key is read from its `*_id` column. The
+    output is DRF's (tests/orgs/test_api_reading.py compares them); every other field (nested, method,
+    dotted source) takes DRF's own path.
+    """
+
+    @cached_property
+    def _read_plan(self) -> list[tuple]:
+        opts = self.Meta.model._meta
+        return [(field.field_name, field, *_direct_source(opts, field)) for field in self._readable_fields]
+
+    def to_representation(self, instance):
+        ret = {}
+        for name, field, attname, convert in self._read_plan:
+            if attname is not None:
+                value = getattr(instance, attname)
+                ret[name] = None if value is None else (value if convert is None else convert(value))
+                continue
+            try:
+                attribute = field.get_attribute(instance)
+            except SkipField:
+                continue
+            check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            ret[name] = None if check_for_none is None else field.to_representation(attribute)
+        return ret
+
+
+def _direct_source(opts, field) -> tuple[str | None, object]:
+    """(column attribute, converter or None for the value itself), or (None, None) for DRF's path."""
+    if isinstance(field, serializers.BaseSerializer | serializers.SerializerMethodField):
+        return None, None
+    if isinstance(field, relations.ManyRelatedField) or len(field.source_attrs) != 1:
+        return None, None
+    try:
+        model_field = opts.get_field(field.source_attrs[0])
+    except FieldDoesNotExist:
+        return None, None
+    if not model_field.concrete or model_field.many_to_many:
+        return None, None
+    if not model_field.is_relation or field.source_attrs[0] == model_field.attname != model_field.name:
+        return model_field.attname, field.to_representation  # a column, or a foreign key's own `*_id` column
+    shows_pk = type(field).to_representation is relations.PrimaryKeyRelatedField.to_representation
+    if shows_pk and field.pk_field is None and model_field.target_field.primary_key:
+        return model_field.attname, None
+    return None, None

@@ -1,0 +1,58 @@
+"""DirectReadMixin writes what DRF's own loop writes, field for field: columns, keys, nulls, nested lists."""
+
+from rest_framework import serializers
+from rest_framework.test import APIRequestFactory
+
+from fees.api.serializers import StaffFeeCaseSerializer
+from fees.models import FeeCase
+from orgs.api.reading import DirectReadMixin
+from orgs.api.serializers import OrganizationSerializer
+from orgs.models import Organization
+from tests.factories import as_user, make_org
+from tests.fees.test_case_api import CASES, future, investigate, open_case
+
+
+def both(serializer_class, instance, user) -> tuple[dict, dict]:
+    request = APIRequestFactory().get("/")
+    request.user = user
+    serializer = serializer_class(instance, context={"request": request})
+    return (
+        DirectReadMixin.to_representation(serializer, instance),
+        serializers.Serializer.to_representation(serializer, instance),
+    )
+
+
+def test_an_organization_reads_the_same_with_and_without_a_unit_or_a_code(registrar_city, gusu_org):
+    filed = make_org("320508", org_type="social_group", category="community", credit_code=None,
+                     filing_number="320508001-2024-0001", supervising_unit=None)  # fmt: skip
+    for organization in (gusu_org, filed):
+        direct, drf = both(OrganizationSerializer, Organization.objects.get(pk=organization.pk), registrar_city)
+        assert direct == drf
+    assert direct["credit_code"] is None and direct["supervising_unit"] is None
+    assert direct["region"] == "320508" and direct["registered_capital"] == drf["registered_capital"]
+
+
+def test_a_fee_case_reads_the_same_with_its_outcomes_and_events(supervisor_city, gusu_org):
+    case = open_case(gusu_org)
+    supervisor = as_user(supervisor_city)
+    investigate(supervisor, case)
+    decision = {
+        "violation": True,
+        "outcomes": [{"outcome": "waive", "amount": "4200.00", "enterprises_benefiting": 12, "detail": "退还"}],
+        "deadline": future(),
+    }
+    assert supervisor.post(f"{CASES}{case.pk}/decide/", decision, format="json").status_code == 200
+    case = FeeCase.objects.select_related("organization").get(pk=case.pk)
+    direct, drf = both(StaffFeeCaseSerializer, case, supervisor_city)
+    assert direct == drf
+    assert direct["organization"] == gusu_org.pk and direct["organization_name"] == gusu_org.name
+    assert [o["amount"] for o in direct["outcomes"]] == ["4200.00"]
+    assert [e["action"] for e in direct["events"]][:3] == [e["action"] for e in drf["events"]][:3]
+    assert len(direct["events"]) >= 3
+
+
+def test_the_api_list_shows_what_the_detail_shows(registrar_city, gusu_org, wuzhong_org):
+    client = as_user(registrar_city)
+    listed = {row["id"]: row for row in client.get("/api/v1/organizations/").json()["results"]}
+    for organization in (gusu_org, wuzhong_org):
+        assert listed[organization.pk] == client.get(f"/api/v1/organizations/{organization.pk}/").json()
