@@ -5,8 +5,9 @@
 
 Measures in one run:
 - coverage: party_building.selectors.coverage (org coverage and work coverage) for the whole country and for
-  one county, and the API (/api/v1/party/coverage/), against ONE hand-written SQL computing the same three
-  counts (target ≤ 1.5×); the numbers are compared;
+  one county (--county-repeat runs), and the API (/api/v1/party/coverage/), against ONE hand-written SQL
+  computing the same four counts (organizations, covered, work-covered, covered with a cross-appointment;
+  target ≤ 1.5×); the numbers are compared;
 - subtree: party_building.selectors.subtree of the 10,000-node subtree built by the generator and of a small
   one (query counts must be the same), and the API action (/api/v1/party-organizations/{id}/subtree/).
 Figures: stdout and bench/out/party.json.
@@ -28,20 +29,31 @@ from common import (
     timed,
     write_report,
 )
+from django.conf import settings
 from django.utils import timezone
 
-COVERAGE_SQL = """
-SELECT count(*), count(*) FILTER (WHERE covered), count(*) FILTER (WHERE covered OR instructed)
+LIVE_COVER = """c.from_date <= %(on)s AND (c.to_date IS NULL OR c.to_date > %(on)s)
+                     AND (p.founded_on IS NULL OR p.founded_on <= %(on)s)
+                     AND (p.dissolved_on IS NULL OR p.dissolved_on > %(on)s)"""
+COVERAGE_SQL = f"""
+SELECT count(*), count(*) FILTER (WHERE covered), count(*) FILTER (WHERE covered OR instructed),
+       count(*) FILTER (WHERE covered AND crossed)
 FROM (
     SELECT EXISTS (SELECT 1 FROM party_building_partycoverage c
                    JOIN party_building_partyorganization p ON p.id = c.party_organization_id
-                   WHERE c.organization_id = o.id AND c.from_date <= %(on)s
-                     AND (c.to_date IS NULL OR c.to_date > %(on)s)
-                     AND (p.founded_on IS NULL OR p.founded_on <= %(on)s)
-                     AND (p.dissolved_on IS NULL OR p.dissolved_on > %(on)s)) AS covered,
+                   WHERE c.organization_id = o.id AND {LIVE_COVER}) AS covered,
            EXISTS (SELECT 1 FROM party_building_assignment a
                    WHERE a.organization_id = o.id AND a.from_date <= %(on)s
-                     AND (a.to_date IS NULL OR a.to_date >= %(on)s)) AS instructed
+                     AND (a.to_date IS NULL OR a.to_date >= %(on)s)) AS instructed,
+           EXISTS (SELECT 1 FROM party_building_partycoverage c
+                   JOIN party_building_partyorganization p ON p.id = c.party_organization_id
+                   JOIN party_building_organizationleader l ON l.organization_id = c.organization_id
+                                                           AND l.name = p.secretary
+                   WHERE c.organization_id = o.id AND {LIVE_COVER} AND p.secretary <> ''
+                     AND (l.created_at AT TIME ZONE %(tz)s)::date <= %(on)s)
+           OR EXISTS (SELECT 1 FROM party_building_organizationleader l
+                      WHERE l.organization_id = o.id AND l.position = 'president' AND l.is_party_member
+                        AND (l.created_at AT TIME ZONE %(tz)s)::date <= %(on)s) AS crossed
     FROM orgs_organization o
     WHERE o.region_id LIKE %(prefix)s
       AND (o.registered_on IS NULL OR o.registered_on <= %(on)s)
@@ -50,15 +62,15 @@ FROM (
 """
 
 
-def coverage_cases(county: str, repeat: int, plans: list) -> list[dict]:
+def coverage_cases(county: str, repeat: int, county_repeat: int, plans: list) -> list[dict]:
     from party_building.selectors import coverage
 
     user = staff_user("national-party-officer", region=None, roles=["party_officer"])
     client = staff_client("national-party-officer", region=None, roles=["party_officer"])
     on = timezone.localdate()
     cases = []
-    for region, label in (("", "whole country"), (county, f"county {county}")):
-        params = {"on": on, "prefix": f"{region}%"}
+    for region, label, runs in (("", "whole country", repeat), (county, f"county {county}", county_repeat)):
+        params = {"on": on, "prefix": f"{region}%", "tz": settings.TIME_ZONE}
 
         def selector(region=region):
             return coverage(user=user, region=region, on=on)
@@ -72,9 +84,10 @@ def coverage_cases(county: str, repeat: int, plans: list) -> list[dict]:
             result["org_coverage"]["denominator"],
             result["org_coverage"]["numerator"],
             result["work_coverage"]["numerator"],
+            result["cross_appointment"]["numerator"],
         )
-        t_sel = timed(selector, repeat)
-        t_sql = timed(sql, repeat)
+        t_sel = timed(selector, runs)
+        t_sql = timed(sql, runs)
         main = max(queries, key=len)
         text, indexes, execution = plan(main)
         plans.append(f"=== coverage {label}\n{main}\n\n{text}\n")
@@ -88,7 +101,9 @@ def coverage_cases(county: str, repeat: int, plans: list) -> list[dict]:
                 "ratio": ratio(t_sel, t_sql),
                 "target": 1.5,
                 "queries": len(queries),
-                "result": {"organizations": got[0], "covered": got[1], "work_covered": got[2]},
+                "result": dict(
+                    zip(("organizations", "covered", "work_covered", "cross_appointed"), got, strict=True)
+                ),
                 "same_result": got == tuple(sql_row),
                 "sql_result": list(sql_row),
                 "explain_ms": {"django": execution, "sql": sql_execution},
@@ -103,7 +118,7 @@ def coverage_cases(county: str, repeat: int, plans: list) -> list[dict]:
             return response
 
         _, api_queries = capture(api)
-        t_api = timed(api, repeat)
+        t_api = timed(api, runs)
         cases.append(
             {
                 "case": f"coverage API {label}: {url}",
@@ -167,6 +182,9 @@ def main():
     )
     parser.add_argument("--county", default="320506")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--county-repeat", type=int, default=30, help="runs of the county's cases (milliseconds each)"
+    )
     parser.add_argument("--only", default="coverage,subtree")
     args = parser.parse_args()
     require_postgres()
@@ -184,7 +202,7 @@ def main():
     only = set(args.only.split(","))
     cases = []
     if "coverage" in only:
-        cases += coverage_cases(args.county, args.repeat, plans)
+        cases += coverage_cases(args.county, args.repeat, args.county_repeat, plans)
     if "subtree" in only:
         cases += subtree_cases(args.repeat)
     from common import OUT

@@ -12,11 +12,11 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
     keyword = "Token"
 
     def authenticate_credentials(self, key):
-        token = (
-            ApiToken.objects.select_related("user", "user__scope", "user__scope__region")
-            .filter(key_hash=hash_token(key), revoked_at__isnull=True)
-            .first()
+        # The key hash is unique: no ordering; the scope's region is read by its code (scope.region_id).
+        tokens = ApiToken.objects.select_related("user", "user__scope").filter(
+            key_hash=hash_token(key), revoked_at__isnull=True
         )
+        token = next(iter(tokens[:1]), None)
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         now = timezone.now()

@@ -1,3 +1,4 @@
+import copy
 from functools import cached_property
 
 from django.core.exceptions import FieldDoesNotExist
@@ -16,6 +17,14 @@ class DirectReadMixin:
     output is DRF's (tests/orgs/test_api_reading.py compares them); every other field (nested, method,
     dotted source) takes DRF's own path.
     """
+
+    def get_fields(self):
+        """ModelSerializer builds its fields from the model on every request; build them once per class and
+        hand each serializer its own copies (the same deep copy DRF makes of declared fields)."""
+        cls = type(self)
+        if "_built_fields" not in cls.__dict__:
+            cls._built_fields = super().get_fields()
+        return copy.deepcopy(cls._built_fields)
 
     @cached_property
     def _read_plan(self) -> list[tuple]:

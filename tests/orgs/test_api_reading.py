@@ -26,7 +26,9 @@ def test_an_organization_reads_the_same_with_and_without_a_unit_or_a_code(regist
     filed = make_org("320508", org_type="social_group", category="community", credit_code=None,
                      filing_number="320508001-2024-0001", supervising_unit=None)  # fmt: skip
     for organization in (gusu_org, filed):
-        direct, drf = both(OrganizationSerializer, Organization.objects.get(pk=organization.pk), registrar_city)
+        direct, drf = both(
+            OrganizationSerializer, Organization.objects.get(pk=organization.pk), registrar_city
+        )
         assert direct == drf
     assert direct["credit_code"] is None and direct["supervising_unit"] is None
     assert direct["region"] == "320508" and direct["registered_capital"] == drf["registered_capital"]
@@ -38,7 +40,9 @@ def test_a_fee_case_reads_the_same_with_its_outcomes_and_events(supervisor_city,
     investigate(supervisor, case)
     decision = {
         "violation": True,
-        "outcomes": [{"outcome": "waive", "amount": "4200.00", "enterprises_benefiting": 12, "detail": "退还"}],
+        "outcomes": [
+            {"outcome": "waive", "amount": "4200.00", "enterprises_benefiting": 12, "detail": "退还"}
+        ],
         "deadline": future(),
     }
     assert supervisor.post(f"{CASES}{case.pk}/decide/", decision, format="json").status_code == 200

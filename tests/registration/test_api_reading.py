@@ -18,4 +18,6 @@ def test_an_application_reads_the_same(applicant, registrar_city, unit):
     direct = DirectReadMixin.to_representation(serializer, application)
     assert direct == serializers.Serializer.to_representation(serializer, application)
     assert direct["region"] == "320508" and direct["organization"] is None and direct["days_left"] is None
-    assert direct["status"] == "submitted" and direct["proposed"]["name"] == "苏州市姑苏区阳光社会工作服务中心"
+    assert (
+        direct["status"] == "submitted" and direct["proposed"]["name"] == "苏州市姑苏区阳光社会工作服务中心"
+    )
