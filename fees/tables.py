@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orgs.tables import DateColumn
+from orgs.tables import DateColumn, PortalTable
 
 from .models import FeeCase
 
@@ -16,7 +16,7 @@ def _row_class(record) -> str:
     return "table-danger" if overdue else ""
 
 
-class FeeCaseTable(tables.Table):
+class FeeCaseTable(PortalTable):
     number = tables.LinkColumn("fees:case_detail", args=[tables.A("pk")], verbose_name=_("case number"))
     organization = tables.Column(
         accessor="organization__name", verbose_name=_("organization"), order_by="organization__name"

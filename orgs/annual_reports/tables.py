@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AnnualReport, CreditListEntry, Rating
-from ..tables import DateColumn, status_badge
+from ..tables import DateColumn, PortalTable, status_badge
 
 REPORT_BADGES = {
     "draft": "text-bg-light",
@@ -24,7 +24,7 @@ def report_badge(status: str | None) -> str:
     )
 
 
-class OverviewTable(tables.Table):
+class OverviewTable(PortalTable):
     name = tables.Column(verbose_name=_("Organization"), attrs={"td": {"class": "fw-semibold"}})
     credit_code = tables.Column(
         verbose_name=_("Credit code / filing number"), empty_values=(), orderable=False
@@ -60,7 +60,7 @@ class OverviewTable(tables.Table):
         return badge
 
 
-class QueueTable(tables.Table):
+class QueueTable(PortalTable):
     organization = tables.Column(accessor="organization__name", verbose_name=_("Organization"))
     year = tables.Column(verbose_name=_("Year"))
     status = tables.Column(verbose_name=_("Status"))
@@ -84,7 +84,7 @@ class QueueTable(tables.Table):
         )
 
 
-class RatingTable(tables.Table):
+class RatingTable(PortalTable):
     organization = tables.Column(accessor="organization__name", verbose_name=_("Organization"))
     grade = tables.Column(verbose_name=_("Grade"))
     awarded_on = DateColumn(format="Y-m-d")
@@ -108,7 +108,7 @@ class RatingTable(tables.Table):
         return format_html('<span class="badge text-bg-success">{}</span>', _("Valid"))
 
 
-class CreditEntryTable(tables.Table):
+class CreditEntryTable(PortalTable):
     organization = tables.Column(accessor="organization__name", verbose_name=_("Organization"))
     list = tables.Column()
     reason = tables.Column()

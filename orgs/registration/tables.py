@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import RegistrationApplication
-from ..tables import DateColumn
+from ..tables import DateColumn, PortalTable
 
 App = RegistrationApplication
 STATUS_BADGES = {
@@ -35,7 +35,7 @@ def _row_class(record, **kwargs):
     return ""
 
 
-class ApplicationTable(tables.Table):
+class ApplicationTable(PortalTable):
     id = tables.Column(verbose_name=_("No."), linkify=("registration:detail", [tables.A("pk")]))
     kind = tables.Column()
     name = tables.Column(

@@ -1,0 +1,71 @@
+"""PortalTable renders its body in Python: the rows must be the ones django-tables2's own template writes."""
+
+import re
+
+from django.template.loader import get_template
+from django.test import RequestFactory
+from django.utils import translation
+
+from fees.models import FeeCase
+from fees.tables import FeeCaseTable
+from orgs.models import Organization, RegistrationApplication
+from orgs.registration.tables import ApplicationTable
+from orgs.tables import OrganizationTable
+from tests.factories import make_org
+from tests.fees.test_case_api import open_case
+
+TBODY = re.compile(r"<tbody.*?</tbody>", re.S)
+
+
+def tbodies(make_table) -> tuple[str, str]:
+    """The body as the stock bootstrap5 template writes it, and as the portal's template does (each with a
+    table of its own: a table counts its rows for the odd/even classes)."""
+    request = RequestFactory().get("/")
+    bodies = []
+    for template in ("django_tables2/bootstrap5.html", "orgs/_bootstrap5.html"):
+        table = make_table()
+        table.paginate(per_page=25)
+        html = get_template(template).render({"table": table, "request": request}, request)
+        bodies.append(re.sub(r">\s+<", "><", TBODY.search(html).group(0)).strip())
+    return tuple(bodies)
+
+
+def test_organization_rows_are_the_stock_rows(gusu_org, wuzhong_org):
+    make_org("320508", org_type="social_group", category="community", credit_code=None,
+             filing_number="320508001-2024-0001", supervising_unit=None, status="abnormal")  # fmt: skip
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            stock, ours = tbodies(lambda: OrganizationTable(Organization.objects.order_by("pk")))
+            assert stock == ours
+    assert ours.count("<tr") == 3 and "320508001-2024-0001" in ours and 'href="/organizations/' in ours
+
+
+def test_fee_case_rows_are_the_stock_rows(gusu_org):
+    open_case(gusu_org, amount="12345.60")
+    stock, ours = tbodies(lambda: FeeCaseTable(FeeCase.objects.select_related("organization")))
+    assert stock == ours
+    assert "12345" in ours and gusu_org.name in ours
+
+
+def test_application_rows_are_the_stock_rows(gusu_org, registrar_city):
+    RegistrationApplication.objects.create(
+        kind="change",
+        organization=gusu_org,
+        org_type=gusu_org.org_type,
+        category=gusu_org.category,
+        region_id=gusu_org.region_id,
+        applicant=registrar_city,
+        proposed={"address": "苏州市姑苏区人民路1号"},
+        status="submitted",
+    )
+    stock, ours = tbodies(
+        lambda: ApplicationTable(RegistrationApplication.objects.select_related("organization"))
+    )
+    assert stock == ours
+    assert gusu_org.name in ours and "data-application=" in ours
+
+
+def test_an_empty_table_says_so(db):
+    stock, ours = tbodies(lambda: OrganizationTable(Organization.objects.none()))
+    assert stock == ours
+    assert 'colspan="8"' in ours
