@@ -1,5 +1,4 @@
 import copy
-from functools import cached_property
 
 from django.core.exceptions import FieldDoesNotExist
 from rest_framework import relations, serializers
@@ -15,7 +14,8 @@ class DirectReadMixin:
     Here a field whose source is one concrete column is read with one getattr and given to the field's own
     `to_representation`, and a foreign key shown as its primary key is read from its `*_id` column. The
     output is DRF's (tests/orgs/test_api_reading.py compares them); every other field (nested, method,
-    dotted source) takes DRF's own path.
+    dotted source) takes DRF's own path. Which field takes which path is worked out once per class, so a
+    serializer whose fields are all plain columns never copies its fields for a read.
     """
 
     def get_fields(self):
@@ -26,18 +26,27 @@ class DirectReadMixin:
             cls._built_fields = super().get_fields()
         return copy.deepcopy(cls._built_fields)
 
-    @cached_property
-    def _read_plan(self) -> list[tuple]:
-        opts = self.Meta.model._meta
-        return [(field.field_name, field, *_direct_source(opts, field)) for field in self._readable_fields]
+    @classmethod
+    def _read_plan(cls) -> list[tuple]:
+        """(name, column attribute, converter) per readable field, once per class; (name, None, None) for a
+        field that takes DRF's path. The converters are the `to_representation` of a prototype's fields:
+        a plain column's conversion depends on the field's own options only, never on a request."""
+        if "_built_plan" not in cls.__dict__:
+            opts = cls.Meta.model._meta
+            prototype = cls()
+            cls._built_plan = [
+                (field.field_name, *_direct_source(opts, field)) for field in prototype._readable_fields
+            ]
+        return cls._built_plan
 
     def to_representation(self, instance):
         ret = {}
-        for name, field, attname, convert in self._read_plan:
+        for name, attname, convert in self._read_plan():
             if attname is not None:
                 value = getattr(instance, attname)
                 ret[name] = None if value is None else (value if convert is None else convert(value))
                 continue
+            field = self.fields[name]  # this serializer's own bound copy: nested, method or dotted fields
             try:
                 attribute = field.get_attribute(instance)
             except SkipField:
