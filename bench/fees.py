@@ -56,7 +56,7 @@ def add_cases(target: int) -> float:
         organizations = cursor.fetchall()
     rng = random.Random(9)
     columns = (
-        "number, source, organization_id, fee_item, description, kind, amount_charged, enterprises_affected, "
+        "number, source, organization_id, region_id, fee_item, description, kind, amount_charged, enterprises_affected, "
         "status, dismissal_reason, complainant_name, complainant_phone, complainant_company, anonymous, "
         "deadline, created_at, updated_at"
     )
@@ -71,7 +71,7 @@ def add_cases(target: int) -> float:
             )
             stamp = f"2026-{rng.randrange(1, 12):02d}-{rng.randrange(1, 28):02d} 10:00:00+08"
             copy.write_row(
-                (f"{region}-B-{index:07d}", rng.choice(SOURCES), org_id, "会费", "", rng.choice(KINDS),
+                (f"{region}-B-{index:07d}", rng.choice(SOURCES), org_id, region, "会费", "", rng.choice(KINDS),
                  f"{rng.randrange(100, 100000)}.00", rng.randrange(0, 500), status, "", "", "", "", False,
                  deadline, stamp, stamp)
             )  # fmt: skip

@@ -11,7 +11,7 @@ from .models import CaseOutcome, FeeCase
 
 class FeeCaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Number, fee item or organization"))
-    region = RegionPrefixFilter(field_name="organization__region")
+    region = RegionPrefixFilter(field_name="region")
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organization"))
     outcome = django_filters.ChoiceFilter(
         choices=CaseOutcome.Outcome.choices, method="by_outcome", label=_("Outcome")

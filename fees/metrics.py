@@ -14,6 +14,10 @@ ORG_KEYS = {
     "org_type": F("organization__org_type"),
     "category": F("organization__category"),
 }
+CASE_KEYS = {  # a case keeps its organization's region itself (FeeCase.region)
+    "org_type": F("organization__org_type"),
+    "category": F("organization__category"),
+}
 OUTCOME_ORG_KEYS = {
     "region": F("case__organization__region_id"),
     "org_type": F("case__organization__org_type"),
@@ -39,7 +43,7 @@ def _received(year: int, **where):
 
 def _count_metric(code, label, order, **where):
     def compute(year):
-        return _received(year, **where).values(**ORG_KEYS).annotate(value=Count("id"))
+        return _received(year, **where).values("region", **CASE_KEYS).annotate(value=Count("id"))
 
     def drilldown(year, region_prefix, org_type=None, category=None):
         queryset = _in_scope(_received(year, **where), region_prefix, org_type, category)

@@ -52,6 +52,11 @@ class FeeCase(ChoiceLabels, models.Model):
         on_delete=models.PROTECT,
         related_name="fee_cases",
     )
+    # The organization's region, kept in step with it (fees.apps): a region's cases are read by their own
+    # index, not by probing each case's organization for its region (bench/README.md).
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
     fee_item = models.CharField(_("fee item"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.OTHER)
@@ -79,7 +84,7 @@ class FeeCase(ChoiceLabels, models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "region"])
 
     class Meta:
         ordering = ["-created_at", "-id"]

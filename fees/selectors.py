@@ -19,7 +19,7 @@ def cases_visible_to(user) -> QuerySet[FeeCase]:
     if not access.can("fees:read"):
         return qs.none()
     if access.kind in (Kind.STAFF, Kind.SYSTEM):
-        return qs.filter(access.region_q("organization__region"))
+        return qs.filter(access.region_q("region"))
     if access.kind == Kind.ORG:
         return qs.filter(organization_id=access.organization_id)
     return qs.none()

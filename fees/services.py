@@ -148,6 +148,17 @@ def _notify_association(case: FeeCase, message: str) -> None:
 # Intake
 
 
+def cases_follow_organization(sender, instance, created=False, raw=False, **kwargs) -> int:
+    """post_save of an organization: its cases take its region (one UPDATE, nothing when unchanged)."""
+    if created or raw:
+        return 0
+    return (
+        FeeCase.objects.filter(organization_id=instance.pk)
+        .exclude(region_id=instance.region_id)
+        .update(region_id=instance.region_id)
+    )
+
+
 def _new_case(*, source: str, organization: Organization, actor=None, file=None, **fields) -> FeeCase:
     unknown = (
         set(fields)
@@ -167,7 +178,10 @@ def _new_case(*, source: str, organization: Organization, actor=None, file=None,
     if organization.status in (Organization.Status.DEREGISTERED, Organization.Status.REVOKED):
         raise ValidationError({"organization": [_("This organization is no longer registered.")]})
     case = FeeCase(
-        source=source, organization=organization, created_by=actor if getattr(actor, "pk", None) else None
+        source=source,
+        organization=organization,
+        region_id=organization.region_id,
+        created_by=actor if getattr(actor, "pk", None) else None,
     )
     for name, value in fields.items():
         setattr(case, name, value)

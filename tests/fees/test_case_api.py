@@ -234,6 +234,22 @@ def test_supervisor_of_another_district_gets_404(supervisor_wuzhong, gusu_org):
     assert client.get(CASES).json()["results"] == []
 
 
+def test_a_moved_organization_takes_its_cases_to_the_new_district(
+    registrar_city, supervisor_wuzhong, gusu_org, django_assert_max_num_queries
+):
+    case = open_case(gusu_org)
+    assert case.region_id == "320508"
+    wuzhong = as_user(supervisor_wuzhong)
+    assert wuzhong.get(f"{CASES}{case.pk}/").status_code == 404
+    moved = as_user(registrar_city).patch(f"/api/v1/organizations/{gusu_org.pk}/", {"region": "320506"})
+    assert moved.status_code == 200, moved.content
+    case.refresh_from_db()
+    assert case.region_id == "320506"
+    assert wuzhong.get(f"{CASES}{case.pk}/").status_code == 200
+    assert [row["id"] for row in wuzhong.get(CASES, {"region": "320506"}).json()["results"]] == [case.pk]
+    assert as_user(registrar_city).get(CASES).status_code == 403  # a registrar is not a supervisor
+
+
 def test_other_association_and_unit_see_nothing(gusu_org, other_org_user, unit_staff):
     case = open_case(gusu_org)
     assert as_user(other_org_user).get(f"{CASES}{case.pk}/").status_code == 404

@@ -15,6 +15,7 @@ def closed_case(organization, outcomes, year):
         number=f"{organization.region_id}-{year}-{FeeCase.objects.count() + 1:05d}",
         source="inspection",
         organization=organization,
+        region_id=organization.region_id,
         fee_item="会费",
         amount_charged=Decimal("100000.00"),
         enterprises_affected=100,
