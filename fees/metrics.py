@@ -14,10 +14,8 @@ ORG_KEYS = {
     "org_type": F("organization__org_type"),
     "category": F("organization__category"),
 }
-CASE_KEYS = {  # a case keeps its organization's region itself (FeeCase.region)
-    "org_type": F("organization__org_type"),
-    "category": F("organization__category"),
-}
+# A case keeps its organization's region itself (FeeCase.region): grouped by that column, not a join.
+CASE_KEYS = {key: value for key, value in ORG_KEYS.items() if key != "region"}
 OUTCOME_ORG_KEYS = {
     "region": F("case__organization__region_id"),
     "org_type": F("case__organization__org_type"),
