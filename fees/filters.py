@@ -3,13 +3,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orgs.filters import RegionPrefixFilter
+from orgs.filters import PortalFilterSet, RegionPrefixFilter
 from orgs.search import name_search_q
 
 from .models import CaseOutcome, FeeCase
 
 
-class FeeCaseFilterSet(django_filters.FilterSet):
+class FeeCaseFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Number, fee item or organization"))
     region = RegionPrefixFilter(field_name="region")
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organization"))

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from orgs.filters import RegionPrefixFilter
+from orgs.filters import PortalFilterSet, RegionPrefixFilter
 from orgs.models import Organization
 
 from .models import (
@@ -26,7 +26,7 @@ def _updated_since():
     )
 
 
-class PartyOrganizationFilterSet(django_filters.FilterSet):
+class PartyOrganizationFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
     region = RegionPrefixFilter()
     parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent"))
@@ -47,7 +47,7 @@ class PartyOrganizationFilterSet(django_filters.FilterSet):
         return queryset.filter(dissolved_on__isnull=value)
 
 
-class InstructorFilterSet(django_filters.FilterSet):
+class InstructorFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
     region = RegionPrefixFilter()
     organization = django_filters.NumberFilter(field_name="assignments__organization_id", distinct=True)
@@ -58,7 +58,7 @@ class InstructorFilterSet(django_filters.FilterSet):
         fields = ["q", "region", "organization", "updated_since"]
 
 
-class VisitFilterSet(django_filters.FilterSet):
+class VisitFilterSet(PortalFilterSet):
     region = RegionPrefixFilter(field_name="organization__region")
     instructor = django_filters.NumberFilter(field_name="instructor_id")
     organization = django_filters.NumberFilter(field_name="organization_id")
@@ -69,7 +69,7 @@ class VisitFilterSet(django_filters.FilterSet):
         fields = ["region", "instructor", "organization", "updated_since"]
 
 
-class SecretaryReportFilterSet(django_filters.FilterSet):
+class SecretaryReportFilterSet(PortalFilterSet):
     region = RegionPrefixFilter(field_name="party_organization__region")
     party_organization = django_filters.NumberFilter(field_name="party_organization_id")
     updated_since = _updated_since()
@@ -79,7 +79,7 @@ class SecretaryReportFilterSet(django_filters.FilterSet):
         fields = ["region", "party_organization", "year", "status", "grade", "updated_since"]
 
 
-class WorkStationFilterSet(django_filters.FilterSet):
+class WorkStationFilterSet(PortalFilterSet):
     region = RegionPrefixFilter()
     organization = django_filters.NumberFilter(field_name="organizations__id", distinct=True)
     updated_since = _updated_since()
@@ -89,7 +89,7 @@ class WorkStationFilterSet(django_filters.FilterSet):
         fields = ["region", "organization", "updated_since"]
 
 
-class LeaderFilterSet(django_filters.FilterSet):
+class LeaderFilterSet(PortalFilterSet):
     organization = django_filters.NumberFilter(field_name="organization_id")
     updated_since = _updated_since()
 
@@ -98,7 +98,7 @@ class LeaderFilterSet(django_filters.FilterSet):
         fields = ["organization", "position", "updated_since"]
 
 
-class LeaderReviewFilterSet(django_filters.FilterSet):
+class LeaderReviewFilterSet(PortalFilterSet):
     organization = django_filters.NumberFilter(field_name="organization_id")
     updated_since = _updated_since()
 
@@ -107,7 +107,7 @@ class LeaderReviewFilterSet(django_filters.FilterSet):
         fields = ["organization", "role", "result", "updated_since"]
 
 
-class SyncStepFilterSet(django_filters.FilterSet):
+class SyncStepFilterSet(PortalFilterSet):
     region = RegionPrefixFilter()
     organization = django_filters.NumberFilter(field_name="organization_id")
     event = django_filters.ChoiceFilter(choices=SyncEvent.choices)
@@ -127,7 +127,7 @@ class SyncStepFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(status=SyncStep.Status.OPEN) & Q(due_on__lt=timezone.localdate()))
 
 
-class CoverageFilterSet(django_filters.FilterSet):
+class CoverageFilterSet(PortalFilterSet):
     """Parameters of the coverage page and endpoint (validated here, applied by the selector)."""
 
     region = django_filters.CharFilter(

@@ -9,10 +9,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from orgs.access import access_for
+from orgs.api.reading import prefetch_rows
 from orgs.models import Organization, UserScope
 
 from .. import selectors, services
 from ..filters import FeeCaseFilterSet
+from ..models import CaseEvent
 from .serializers import (
     CampaignProgressSerializer,
     CampaignReturnSerializer,
@@ -68,7 +70,9 @@ class FeeCaseViewSet(
         cases = (
             selectors.cases_visible_to(self.request.user).select_related(None).select_related("organization")
         )
-        return cases.prefetch_related("outcomes", "events__actor")
+        return cases.prefetch_related(
+            prefetch_rows("outcomes"), prefetch_rows("events", CaseEvent.objects.select_related("actor"))
+        )
 
     def get_serializer_class(self):
         if selectors.may_see_complainant(getattr(self.request, "user", None)):

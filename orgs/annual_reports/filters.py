@@ -1,11 +1,11 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from ..filters import RegionPrefixFilter
+from ..filters import PortalFilterSet, RegionPrefixFilter
 from ..models import AnnualReport, CreditListEntry, Rating
 
 
-class AnnualReportFilterSet(django_filters.FilterSet):
+class AnnualReportFilterSet(PortalFilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     status = django_filters.ChoiceFilter(choices=AnnualReport.Status.choices, label=_("Status"))
     result = django_filters.ChoiceFilter(choices=AnnualReport.Result.choices, label=_("Result"))
@@ -20,7 +20,7 @@ class AnnualReportFilterSet(django_filters.FilterSet):
         fields = ["year", "status", "result", "region", "organization", "updated_since"]
 
 
-class RatingFilterSet(django_filters.FilterSet):
+class RatingFilterSet(PortalFilterSet):
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organization"))
     grade = django_filters.NumberFilter(label=_("Grade"))
     region = RegionPrefixFilter(field_name="organization__region")
@@ -33,7 +33,7 @@ class RatingFilterSet(django_filters.FilterSet):
         fields = ["organization", "grade", "region", "updated_since"]
 
 
-class CreditListEntryFilterSet(django_filters.FilterSet):
+class CreditListEntryFilterSet(PortalFilterSet):
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organization"))
     list = django_filters.ChoiceFilter(choices=CreditListEntry.List.choices, label=_("List"))
     current = django_filters.BooleanFilter(

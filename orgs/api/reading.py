@@ -1,6 +1,7 @@
 import copy
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Prefetch
 from rest_framework import relations, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
@@ -28,25 +29,37 @@ class DirectReadMixin:
 
     @classmethod
     def _read_plan(cls) -> list[tuple]:
-        """(name, column attribute, converter) per readable field, once per class; (name, None, None) for a
-        field that takes DRF's path. The converters are the `to_representation` of a prototype's fields:
+        """(name, column attribute, converter, prefetch key) per readable field, once per class: a column
+        has an attribute, a nested list over a reverse relation a prefetch key, a field that takes DRF's
+        path neither. The converters are the `to_representation` of a prototype's fields:
         a plain column's conversion depends on the field's own options only, never on a request."""
         if "_built_plan" not in cls.__dict__:
             opts = cls.Meta.model._meta
             prototype = cls()
             cls._built_plan = [
-                (field.field_name, *_direct_source(opts, field)) for field in prototype._readable_fields
+                (field.field_name, *_direct_source(opts, field), _prefetch_key(opts, field))
+                for field in prototype._readable_fields
             ]
         return cls._built_plan
 
     def to_representation(self, instance):
         ret = {}
-        for name, attname, convert in self._read_plan():
+        prefetched = getattr(instance, "_prefetched_objects_cache", None)
+        for name, attname, convert, prefetch_key in self._read_plan():
             if attname is not None:
                 value = getattr(instance, attname)
                 ret[name] = None if value is None else (value if convert is None else convert(value))
                 continue
-            field = self.fields[name]  # this serializer's own bound copy: nested, method or dotted fields
+            field = self.fields[name]
+            rows = None
+            if prefetch_key is not None:
+                rows = instance.__dict__.get(rows_attr(prefetch_key))
+                if rows is None and prefetched:
+                    rows = prefetched.get(prefetch_key)
+            if rows is not None:
+                child = field.child.to_representation
+                ret[name] = [child(row) for row in rows]
+                continue  # this serializer's own bound copy: nested, method or dotted fields
             try:
                 attribute = field.get_attribute(instance)
             except SkipField:
@@ -54,6 +67,30 @@ class DirectReadMixin:
             check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
             ret[name] = None if check_for_none is None else field.to_representation(attribute)
         return ret
+
+
+def rows_attr(relation: str) -> str:
+    return f"_{relation}_rows"
+
+
+def prefetch_rows(relation: str, queryset=None) -> Prefetch:
+    """Prefetch a reverse relation into a plain list that DirectReadMixin's nested lists read. Django's own
+    prefetch gives each row a manager and a queryset per relation (3 ms for 50 fee cases and their two
+    lists); the rows themselves are the same, in the same order."""
+    return Prefetch(relation, queryset=queryset, to_attr=rows_attr(relation))
+
+
+def _prefetch_key(opts, field) -> str | None:
+    """The prefetch cache key of a nested list over a reverse relation (`outcomes` of a case), else None."""
+    if not isinstance(field, serializers.ListSerializer) or len(field.source_attrs) != 1:
+        return None
+    try:
+        model_field = opts.get_field(field.source_attrs[0])
+    except FieldDoesNotExist:
+        return None
+    if not (model_field.one_to_many and model_field.auto_created and not model_field.concrete):
+        return None  # a reverse foreign key only: its manager reads `_prefetched_objects_cache[cache_name]`
+    return model_field.cache_name if model_field.get_accessor_name() == field.source_attrs[0] else None
 
 
 def _direct_source(opts, field) -> tuple[str | None, object]:

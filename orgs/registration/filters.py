@@ -3,14 +3,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..filters import RegionPrefixFilter
+from ..filters import PortalFilterSet, RegionPrefixFilter
 from ..models import RegistrationApplication
 
 App = RegistrationApplication
 OPEN = [App.Status.SUBMITTED, App.Status.UNIT_CONSENTED, App.Status.CORRECTION_REQUESTED, App.Status.ACCEPTED]
 
 
-class ApplicationFilterSet(django_filters.FilterSet):
+class ApplicationFilterSet(PortalFilterSet):
     kind = django_filters.ChoiceFilter(choices=App.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=App.Status.choices, label=_("Status"))
     region = RegionPrefixFilter()

@@ -4,8 +4,8 @@ from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
 from fees.api.serializers import StaffFeeCaseSerializer
-from fees.models import FeeCase
-from orgs.api.reading import DirectReadMixin
+from fees.models import CaseEvent, FeeCase
+from orgs.api.reading import DirectReadMixin, prefetch_rows
 from orgs.api.serializers import OrganizationSerializer
 from orgs.models import Organization
 from tests.factories import as_user, make_org
@@ -60,3 +60,36 @@ def test_the_api_list_shows_what_the_detail_shows(registrar_city, gusu_org, wuzh
     listed = {row["id"]: row for row in client.get("/api/v1/organizations/").json()["results"]}
     for organization in (gusu_org, wuzhong_org):
         assert listed[organization.pk] == client.get(f"/api/v1/organizations/{organization.pk}/").json()
+
+
+def test_a_prefetched_case_reads_its_outcomes_and_events_from_the_prefetch(
+    supervisor_city, gusu_org, django_assert_num_queries
+):
+    case = open_case(gusu_org)
+    supervisor = as_user(supervisor_city)
+    investigate(supervisor, case)
+    decision = {
+        "violation": True,
+        "outcomes": [
+            {"outcome": "reduce", "amount": "880.50", "enterprises_benefiting": 3, "detail": "退款"}
+        ],
+        "deadline": future(),
+    }
+    assert supervisor.post(f"{CASES}{case.pk}/decide/", decision, format="json").status_code == 200
+    plain = FeeCase.objects.select_related("organization").prefetch_related("outcomes", "events__actor")
+    as_lists = FeeCase.objects.select_related("organization").prefetch_related(
+        prefetch_rows("outcomes"), prefetch_rows("events", CaseEvent.objects.select_related("actor"))
+    )
+    request = APIRequestFactory().get("/")
+    request.user = supervisor_city
+    drf = serializers.Serializer.to_representation(
+        StaffFeeCaseSerializer(context={"request": request}), FeeCase.objects.get(pk=case.pk)
+    )
+    for cases in (plain, as_lists):
+        prefetched = cases.get(pk=case.pk)
+        serializer = StaffFeeCaseSerializer(prefetched, context={"request": request})
+        with django_assert_num_queries(0):
+            direct = DirectReadMixin.to_representation(serializer, prefetched)
+        assert direct == drf
+    assert [o["amount"] for o in direct["outcomes"]] == ["880.50"]
+    assert {e["actor"] for e in direct["events"]} >= {supervisor_city.username}
