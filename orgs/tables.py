@@ -89,16 +89,37 @@ class PortalTable(tables.Table):
         self.rows = _Rows(data=self.data, table=self, pinned_data=self.pinned_data)
 
     def body_html(self) -> str:
+        # A column's <td> attributes are the same on every row unless one of them is computed from the
+        # record (a callable): those are rendered once per column, the others per cell as by the template.
+        static_td = {
+            column.name: column.attrs["td"].as_html() for column in self.columns if not _computed_td(column)
+        }
         rows = []
         for row in self.paginated_rows:
             cells = "".join(
-                format_html("<td {}>{}</td>", column.attrs["td"].as_html(), _cell_text(column, cell))
+                format_html(
+                    "<td {}>{}</td>",
+                    static_td[column.name] if column.name in static_td else column.attrs["td"].as_html(),
+                    _cell_text(column, cell),
+                )
                 for column, cell in row.items()
             )
             rows.append(format_html("<tr {}>{}</tr>", row.attrs.as_html(), mark_safe(cells)))
         if not rows and self.empty_text:
             rows.append(format_html('<tr><td colspan="{}">{}</td></tr>', len(self.columns), self.empty_text))
         return format_html("<tbody {}>{}</tbody>", self.attrs["tbody"].as_html(), mark_safe("".join(rows)))
+
+
+def _computed_td(column) -> bool:
+    """Whether any of the column's <td> attributes (its own or the table's) is a callable of the record."""
+    attrs = {**column._table.attrs, **column.column.attrs}
+    return _has_callable(attrs.get("td", attrs.get("cell", {})))
+
+
+def _has_callable(value) -> bool:
+    if callable(value):
+        return True
+    return isinstance(value, dict) and any(_has_callable(v) for v in value.values())
 
 
 def _cell_text(column, cell) -> str:

@@ -2,6 +2,7 @@
 
 import re
 
+import django_tables2 as tables
 from django.template.loader import get_template
 from django.test import RequestFactory
 from django.utils import translation
@@ -69,3 +70,17 @@ def test_an_empty_table_says_so(db):
     stock, ours = tbodies(lambda: OrganizationTable(Organization.objects.none()))
     assert stock == ours
     assert 'colspan="8"' in ours
+
+
+class _StatusCellTable(OrganizationTable):
+    """A table whose status cells take a class from their record, beside columns with fixed attributes."""
+
+    status = tables.Column(attrs={"td": {"class": lambda record: f"portal-status-{record.status}"}})
+
+
+def test_cell_attributes_computed_from_the_record_are_computed_per_row(gusu_org, wuzhong_org):
+    Organization.objects.filter(pk=wuzhong_org.pk).update(status="abnormal")
+    stock, ours = tbodies(lambda: _StatusCellTable(Organization.objects.order_by("pk")))
+    assert stock == ours
+    assert 'class="portal-status-active"' in ours and 'class="portal-status-abnormal"' in ours
+    assert ours.count('class="font-monospace small"') == 2
