@@ -1,10 +1,13 @@
 import copy
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch
-from rest_framework import relations, serializers
+from django.utils import timezone
+from rest_framework import ISO_8601, relations, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
+from rest_framework.settings import api_settings
 
 
 class DirectReadMixin:
@@ -42,15 +45,32 @@ class DirectReadMixin:
             ]
         return cls._built_plan
 
+    def _zoned_plan(self) -> list[tuple]:
+        """The class's plan with its moments converted in the current time zone, once per serializer (a
+        list's rows share one)."""
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            zone = timezone.get_current_timezone()
+            plan = self._plan = [
+                (
+                    name,
+                    attname,
+                    _zoned_iso(convert.fallback, zone) if isinstance(convert, _Moment) else convert,
+                    key,
+                )
+                for name, attname, convert, key in self._read_plan()
+            ]
+        return plan
+
     def to_representation(self, instance):
         ret = {}
         prefetched = getattr(instance, "_prefetched_objects_cache", None)
-        for name, attname, convert, prefetch_key in self._read_plan():
+        for name, attname, convert, prefetch_key in self._zoned_plan():
             if attname is not None:
                 value = getattr(instance, attname)
                 ret[name] = None if value is None else (value if convert is None else convert(value))
                 continue
-            field = self.fields[name]
+            field = self.fields[name]  # this serializer's own bound copy: nested, method or dotted fields
             rows = None
             if prefetch_key is not None:
                 rows = instance.__dict__.get(rows_attr(prefetch_key))
@@ -59,7 +79,7 @@ class DirectReadMixin:
             if rows is not None:
                 child = field.child.to_representation
                 ret[name] = [child(row) for row in rows]
-                continue  # this serializer's own bound copy: nested, method or dotted fields
+                continue
             try:
                 attribute = field.get_attribute(instance)
             except SkipField:
@@ -67,6 +87,36 @@ class DirectReadMixin:
             check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
             ret[name] = None if check_for_none is None else field.to_representation(attribute)
         return ret
+
+
+class _Moment:
+    """A plan's marker for a DateTimeField written as DRF writes it (ISO 8601, the current time zone)."""
+
+    __slots__ = ("fallback",)
+
+    def __init__(self, fallback):
+        self.fallback = fallback
+
+
+def _zoned_iso(fallback, zone):
+    def convert(value):
+        if value.utcoffset() is None:
+            return fallback(value)  # a naive moment: DRF's own handling
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return convert
+
+
+def _is_iso_moment(field) -> bool:
+    """A DRF DateTimeField of the default ISO 8601 output in the current time zone, not overridden."""
+    return (
+        settings.USE_TZ
+        and type(field).to_representation is serializers.DateTimeField.to_representation
+        and type(field).enforce_timezone is serializers.DateTimeField.enforce_timezone
+        and not hasattr(field, "timezone")
+        and str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
+    )
 
 
 def rows_attr(relation: str) -> str:
@@ -106,6 +156,8 @@ def _direct_source(opts, field) -> tuple[str | None, object]:
     if not model_field.concrete or model_field.many_to_many:
         return None, None
     if not model_field.is_relation or field.source_attrs[0] == model_field.attname != model_field.name:
+        if _is_iso_moment(field):
+            return model_field.attname, _Moment(field.to_representation)
         return model_field.attname, field.to_representation  # a column, or a foreign key's own `*_id` column
     shows_pk = type(field).to_representation is relations.PrimaryKeyRelatedField.to_representation
     if shows_pk and field.pk_field is None and model_field.target_field.primary_key:

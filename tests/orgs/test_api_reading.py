@@ -1,5 +1,6 @@
 """DirectReadMixin writes what DRF's own loop writes, field for field: columns, keys, nulls, nested lists."""
 
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
@@ -93,3 +94,15 @@ def test_a_prefetched_case_reads_its_outcomes_and_events_from_the_prefetch(
         assert direct == drf
     assert [o["amount"] for o in direct["outcomes"]] == ["880.50"]
     assert {e["actor"] for e in direct["events"]} >= {supervisor_city.username}
+
+
+def test_moments_are_written_in_the_current_time_zone_as_drf_writes_them(registrar_city, gusu_org):
+    organization = Organization.objects.get(pk=gusu_org.pk)
+    for zone in ("Asia/Shanghai", "UTC", "America/New_York"):
+        with timezone.override(zone):
+            direct, drf = both(OrganizationSerializer, organization, registrar_city)
+        assert direct == drf
+        assert direct["updated_at"] == drf["updated_at"]
+    assert drf["updated_at"].endswith("-05:00") or drf["updated_at"].endswith("-04:00")
+    with timezone.override("UTC"):
+        assert both(OrganizationSerializer, organization, registrar_city)[0]["updated_at"].endswith("Z")

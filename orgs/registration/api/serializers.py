@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -80,7 +81,9 @@ class ApplicationSerializer(DirectReadMixin, serializers.ModelSerializer):
         ]
 
     def get_days_left(self, application) -> int | None:
-        return selectors.days_left(application)
+        if "_today" not in self.__dict__:
+            self._today = timezone.localdate()  # once per serializer: a list's rows share it
+        return selectors.days_left(application, today=self._today)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
