@@ -17,13 +17,18 @@ def _row_class(record) -> str:
 
 
 class FeeCaseTable(PortalTable):
-    number = tables.LinkColumn("fees:case_detail", args=[tables.A("pk")], verbose_name=_("case number"))
+    number = tables.LinkColumn(
+        "fees:case_detail",
+        args=[tables.A("pk")],
+        verbose_name=_("Case number"),
+        attrs={"td": {"class": "text-nowrap font-monospace small"}},
+    )
     organization = tables.Column(
-        accessor="organization__name", verbose_name=_("organization"), order_by="organization__name"
+        accessor="organization__name", verbose_name=_("Organization"), order_by="organization__name"
     )
     amount_charged = tables.Column(attrs={"td": {"class": "text-end"}})
     deadline = DateColumn(format="Y-m-d")
-    created_at = DateColumn(format="Y-m-d", verbose_name=_("received"))
+    created_at = DateColumn(format="Y-m-d", verbose_name=_("Received on"))
 
     class Meta:
         model = FeeCase
@@ -38,5 +43,8 @@ class FeeCaseTable(PortalTable):
             "deadline",
         ]
         sequence = [*fields, "created_at"]
-        attrs = {"class": "table table-sm table-hover align-middle"}
+        attrs = {
+            "class": "table table-sm table-hover align-middle portal-table mb-0",
+            "thead": {"hx-boost": "true"},
+        }
         row_attrs = {"class": _row_class}

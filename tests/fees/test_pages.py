@@ -143,6 +143,9 @@ def test_case_list_page_queries_do_not_grow(supervisor_city, rows, django_assert
     with django_assert_max_num_queries(12):
         response = client.get("/fees/", {"per_page": 100})
     assert response.status_code == 200
+    html = response.content.decode()
+    assert f"共 {rows} 件案件" in html and "收到日期" in html  # the count under the table, in Chinese
+    assert html.count('<td class="font-monospace small text-nowrap">') == rows  # case numbers do not wrap
 
 
 def test_case_files_are_served_only_within_the_cases_scope(
