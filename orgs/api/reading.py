@@ -32,15 +32,15 @@ class DirectReadMixin:
 
     @classmethod
     def _read_plan(cls) -> list[tuple]:
-        """(name, column attribute, converter, prefetch key) per readable field, once per class: a column
-        has an attribute, a nested list over a reverse relation a prefetch key, a field that takes DRF's
-        path neither. The converters are the `to_representation` of a prototype's fields:
+        """(name, column attribute, converter, prefetched) per readable field, once per class: a column has
+        an attribute, a nested list over a reverse relation the two places its prefetched rows may be
+        (`prefetch_rows`' attribute, Django's prefetch cache key), a field that takes DRF's path neither. The converters are the `to_representation` of a prototype's fields:
         a plain column's conversion depends on the field's own options only, never on a request."""
         if "_built_plan" not in cls.__dict__:
             opts = cls.Meta.model._meta
             prototype = cls()
             cls._built_plan = [
-                (field.field_name, *_direct_source(opts, field), _prefetch_key(opts, field))
+                (field.field_name, *_direct_source(opts, field), _prefetched(opts, field))
                 for field in prototype._readable_fields
             ]
         return cls._built_plan
@@ -65,17 +65,18 @@ class DirectReadMixin:
     def to_representation(self, instance):
         ret = {}
         prefetched = getattr(instance, "_prefetched_objects_cache", None)
-        for name, attname, convert, prefetch_key in self._zoned_plan():
+        for name, attname, convert, prefetch in self._zoned_plan():
             if attname is not None:
                 value = getattr(instance, attname)
                 ret[name] = None if value is None else (value if convert is None else convert(value))
                 continue
             field = self.fields[name]  # this serializer's own bound copy: nested, method or dotted fields
             rows = None
-            if prefetch_key is not None:
-                rows = instance.__dict__.get(rows_attr(prefetch_key))
+            if prefetch is not None:
+                attribute, cache_key = prefetch
+                rows = instance.__dict__.get(attribute)
                 if rows is None and prefetched:
-                    rows = prefetched.get(prefetch_key)
+                    rows = prefetched.get(cache_key)
             if rows is not None:
                 child = field.child.to_representation
                 ret[name] = [child(row) for row in rows]
@@ -130,8 +131,9 @@ def prefetch_rows(relation: str, queryset=None) -> Prefetch:
     return Prefetch(relation, queryset=queryset, to_attr=rows_attr(relation))
 
 
-def _prefetch_key(opts, field) -> str | None:
-    """The prefetch cache key of a nested list over a reverse relation (`outcomes` of a case), else None."""
+def _prefetched(opts, field) -> tuple[str, str] | None:
+    """Where a nested list over a reverse relation (`outcomes` of a case) finds its prefetched rows:
+    (`prefetch_rows`' attribute, Django's prefetch cache key); None for any other field."""
     if not isinstance(field, serializers.ListSerializer) or len(field.source_attrs) != 1:
         return None
     try:
@@ -140,7 +142,9 @@ def _prefetch_key(opts, field) -> str | None:
         return None
     if not (model_field.one_to_many and model_field.auto_created and not model_field.concrete):
         return None  # a reverse foreign key only: its manager reads `_prefetched_objects_cache[cache_name]`
-    return model_field.cache_name if model_field.get_accessor_name() == field.source_attrs[0] else None
+    if model_field.get_accessor_name() != field.source_attrs[0]:
+        return None
+    return rows_attr(field.source_attrs[0]), model_field.cache_name
 
 
 def _direct_source(opts, field) -> tuple[str | None, object]:

@@ -35,18 +35,24 @@ def test_an_organization_reads_the_same_with_and_without_a_unit_or_a_code(regist
     assert direct["region"] == "320508" and direct["registered_capital"] == drf["registered_capital"]
 
 
-def test_a_fee_case_reads_the_same_with_its_outcomes_and_events(supervisor_city, gusu_org):
-    case = open_case(gusu_org)
-    supervisor = as_user(supervisor_city)
+def decided_case(supervisor_user, organization, *, outcome: str, amount: str, benefiting: int) -> FeeCase:
+    """A case investigated and decided through the API by `supervisor_user`, with one outcome."""
+    case = open_case(organization)
+    supervisor = as_user(supervisor_user)
     investigate(supervisor, case)
     decision = {
         "violation": True,
         "outcomes": [
-            {"outcome": "waive", "amount": "4200.00", "enterprises_benefiting": 12, "detail": "退还"}
+            {"outcome": outcome, "amount": amount, "enterprises_benefiting": benefiting, "detail": "退还"}
         ],
         "deadline": future(),
     }
     assert supervisor.post(f"{CASES}{case.pk}/decide/", decision, format="json").status_code == 200
+    return case
+
+
+def test_a_fee_case_reads_the_same_with_its_outcomes_and_events(supervisor_city, gusu_org):
+    case = decided_case(supervisor_city, gusu_org, outcome="waive", amount="4200.00", benefiting=12)
     case = FeeCase.objects.select_related("organization").get(pk=case.pk)
     direct, drf = both(StaffFeeCaseSerializer, case, supervisor_city)
     assert direct == drf
@@ -66,17 +72,7 @@ def test_the_api_list_shows_what_the_detail_shows(registrar_city, gusu_org, wuzh
 def test_a_prefetched_case_reads_its_outcomes_and_events_from_the_prefetch(
     supervisor_city, gusu_org, django_assert_num_queries
 ):
-    case = open_case(gusu_org)
-    supervisor = as_user(supervisor_city)
-    investigate(supervisor, case)
-    decision = {
-        "violation": True,
-        "outcomes": [
-            {"outcome": "reduce", "amount": "880.50", "enterprises_benefiting": 3, "detail": "退款"}
-        ],
-        "deadline": future(),
-    }
-    assert supervisor.post(f"{CASES}{case.pk}/decide/", decision, format="json").status_code == 200
+    case = decided_case(supervisor_city, gusu_org, outcome="reduce", amount="880.50", benefiting=3)
     plain = FeeCase.objects.select_related("organization").prefetch_related("outcomes", "events__actor")
     as_lists = FeeCase.objects.select_related("organization").prefetch_related(
         prefetch_rows("outcomes"), prefetch_rows("events", CaseEvent.objects.select_related("actor"))
