@@ -2,6 +2,7 @@ from datetime import datetime
 from functools import lru_cache
 
 import django_tables2 as tables
+from django.db import models
 from django.utils import dateformat, timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
@@ -9,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRow, BoundRows
-from django_tables2.utils import signature
+from django_tables2.utils import AttributeDict, signature
 
 from .models import Organization
 
@@ -64,6 +65,24 @@ class _Row(BoundRow):
     def _call_value(self, bound_column, value=None):
         return _call_with_appropriate(bound_column.value, self._optional_cell_arguments(bound_column, value))
 
+    @property
+    def attrs(self):
+        """BoundRow.attrs, with the row attributes computed through `_call_with_appropriate`."""
+        row_attrs = _computed_values(self._table.row_attrs, {"table": self._table, "record": self._record})
+        css = self.get_even_odd_css_class()
+        row_attrs["class"] = f"{row_attrs['class']} {css}" if row_attrs.get("class") else css
+        return AttributeDict(row_attrs)
+
+
+def _computed_values(attrs: dict, kwargs: dict) -> dict:
+    """django_tables2.utils.computed_values with the signature of each callable looked up once."""
+    result = {}
+    for key, value in attrs.items():
+        if callable(value):
+            value = _call_with_appropriate(value, kwargs)
+        result[key] = _computed_values(value, kwargs) if isinstance(value, dict) else value
+    return result
+
 
 class _Rows(BoundRows):
     def __iter__(self):
@@ -81,8 +100,9 @@ class _Rows(BoundRows):
 class PortalTable(tables.Table):
     """A django-tables2 Table whose body is rendered in Python (`body_html`, used by the portal's table
     templates) instead of by the template engine cell by cell. The cells are django-tables2's own: the same
-    accessors, `render_FOO` methods, links, attributes and localization; only the per-cell template work and
-    the per-cell `inspect.signature` are gone (together about half of a 25-row queue page, bench/README.md)."""
+    accessors, `render_FOO` methods, links, attributes and localization; only the per-cell template work, the
+    per-cell `inspect.signature` and the per-cell parsing of each accessor are gone (`_Cells`; the cost of a
+    25-row queue page is in bench/README.md)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,23 +111,91 @@ class PortalTable(tables.Table):
     def body_html(self) -> str:
         # A column's <td> attributes are the same on every row unless one of them is computed from the
         # record (a callable): those are rendered once per column, the others per cell as by the template.
+        columns = list(self.columns)
         static_td = {
-            column.name: column.attrs["td"].as_html() for column in self.columns if not _computed_td(column)
+            column.name: column.attrs["td"].as_html() for column in columns if not _computed_td(column)
         }
+        cells_of = {column.name: _Cells(column) for column in columns}
         rows = []
         for row in self.paginated_rows:
-            cells = "".join(
-                format_html(
-                    "<td {}>{}</td>",
-                    static_td[column.name] if column.name in static_td else column.attrs["td"].as_html(),
-                    _cell_text(column, cell),
-                )
-                for column, cell in row.items()
-            )
-            rows.append(format_html("<tr {}>{}</tr>", row.attrs.as_html(), mark_safe(cells)))
+            html = []
+            for column in columns:
+                cell = cells_of[column.name].render(row)
+                # As BoundRow.items() leaves them, for attributes computed from the value or the record.
+                column.current_value, column.current_record = cell, row.record
+                td = static_td.get(column.name)
+                td = td if td is not None else column.attrs["td"].as_html()
+                html.append(f"<td {td}>{_cell_text(column, cell)}</td>")  # both parts are escaped or safe
+            rows.append(f"<tr {row.attrs.as_html()}>{''.join(html)}</tr>")
         if not rows and self.empty_text:
             rows.append(format_html('<tr><td colspan="{}">{}</td></tr>', len(self.columns), self.empty_text))
         return format_html("<tbody {}>{}</tbody>", self.attrs["tbody"].as_html(), mark_safe("".join(rows)))
+
+
+_SLOW = object()
+
+
+class _Cells:
+    """One column's cells, made as django-tables2's BoundRow makes them (`_get_and_render_with`), with what
+    does not change from row to row worked out once per table and model: the accessor's attribute path,
+    whether its field shows `get_FOO_display()`, the render method's arguments. A step that only
+    django-tables2's own lookup can settle (a record that is not a model instance, a callable, an attribute
+    that raises) makes that cell with BoundRow's own code."""
+
+    def __init__(self, bound_column):
+        self.bound_column = bound_column
+        self.column = bound_column.column
+        accessor = bound_column.accessor
+        path, _, self.remainder = accessor.rpartition(accessor.SEPARATOR)
+        self.path = tuple(tables.A(path).bits)
+        self.display = f"get_{self.remainder}_display"
+        self.plain = bool(self.remainder) and not isinstance(self.column, tables.ManyToManyColumn)
+        self.choices = {}  # model → whether the accessor's field has choices
+        render = bound_column.render
+        self.identity = getattr(render, "__func__", render) is tables.Column.render  # the value itself
+
+    def render(self, row):
+        record = row.record
+        value = self.value(record) if self.plain and isinstance(record, models.Model) else _SLOW
+        if value is _SLOW:
+            return row.get_cell(self.bound_column.name)
+        if value in self.column.empty_values:
+            return self.bound_column.default
+        link = self.bound_column.link
+        if self.identity and not link:
+            return value
+        kwargs = row._optional_cell_arguments(self.bound_column, value)
+        content = value if self.identity else _call_with_appropriate(self.bound_column.render, kwargs)
+        return link(content, **kwargs) if link else content
+
+    def value(self, record):
+        current = record
+        for bit in self.path:
+            current = _attribute(current, bit)
+            if current is None or current is _SLOW:
+                return current  # a relation across a null key: the value is None, as django-tables2 finds it
+        model = type(record)
+        if model not in self.choices:
+            self.choices[model] = bool(
+                getattr(tables.A(self.bound_column.accessor).get_field(record), "choices", ())
+            )
+        if self.choices[model] and isinstance(current, models.Model):
+            display = getattr(current, self.display, None)
+            if display:
+                return display()
+        return _attribute(current, self.remainder)
+
+
+def _attribute(current, name):
+    """`getattr` of a model instance's attribute that is not callable, else _SLOW (django-tables2's Accessor
+    tries a key lookup first, calls callables and smothers errors: its own code decides those)."""
+    if not isinstance(current, models.Model) or hasattr(type(current), "__getitem__"):
+        return _SLOW
+    try:
+        value = getattr(current, name)
+    except Exception:
+        return _SLOW
+    return _SLOW if callable(value) else value
 
 
 def _computed_td(column) -> bool:

@@ -11,7 +11,7 @@ from fees.models import FeeCase
 from fees.tables import FeeCaseTable
 from orgs.models import Organization, RegistrationApplication
 from orgs.registration.tables import ApplicationTable
-from orgs.tables import OrganizationTable
+from orgs.tables import OrganizationTable, PortalTable
 from tests.factories import make_org
 from tests.fees.test_case_api import open_case
 
@@ -84,3 +84,42 @@ def test_cell_attributes_computed_from_the_record_are_computed_per_row(gusu_org,
     assert stock == ours
     assert 'class="portal-status-active"' in ours and 'class="portal-status-abnormal"' in ours
     assert ours.count('class="font-monospace small"') == 2
+
+
+class _LookupTable(PortalTable):
+    """Cells that take each of django-tables2's lookup paths: a choices field behind a relation, a relation
+    across a null key, a method, a missing attribute, a localized number and a link from a function."""
+
+    unit_kind = tables.Column(accessor="supervising_unit__kind", verbose_name="unit kind")
+    unit_name = tables.Column(accessor="supervising_unit__name", verbose_name="unit", default="(none)")
+    status_label = tables.Column(accessor="get_status_display", verbose_name="status")
+    missing = tables.Column(accessor="no_such_attribute", verbose_name="missing")
+    registered_capital = tables.Column(localize=True)
+    region = tables.Column(linkify=lambda record: f"/regions/{record.region_id}/")
+
+    class Meta:
+        model = Organization
+        fields = ["name", "registered_capital", "region"]
+
+
+def test_cells_found_by_every_lookup_path_are_the_stock_cells(gusu_org):
+    make_org("320508", name="未备案社区组织", org_type="social_group", category="community", credit_code=None,
+             filing_number="320508001-2024-0002", supervising_unit=None, registered_capital="1234567.89")  # fmt: skip
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            stock, ours = tbodies(lambda: _LookupTable(Organization.objects.order_by("pk")))
+            assert stock == ours
+    assert "(none)" in ours and 'href="/regions/320508/"' in ours and "1234567.89" in ours
+    assert gusu_org.supervising_unit.get_kind_display() in ours
+
+
+class _PlainTable(PortalTable):
+    name = tables.Column()
+    count = tables.Column()
+
+
+def test_rows_that_are_not_model_instances_are_the_stock_rows(db):
+    rows = [{"name": "协会<一>", "count": 3}, {"name": "协会二", "count": None}]
+    stock, ours = tbodies(lambda: _PlainTable(rows))
+    assert stock == ours
+    assert "协会&lt;一&gt;" in ours and ours.count("<tr") == 2
