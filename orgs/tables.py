@@ -9,9 +9,11 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
+from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.utils import AttributeDict, signature
 
+from .frames import with_headroom
 from .models import Organization
 
 STATUS_BADGES = {
@@ -108,6 +110,7 @@ class PortalTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.rows = _Rows(data=self.data, table=self, pinned_data=self.pinned_data)
 
+    @with_headroom
     def body_html(self) -> str:
         # A column's <td> attributes are the same on every row unless one of them is computed from the
         # record (a callable): those are rendered once per column, the others per cell as by the template.
@@ -133,6 +136,7 @@ class PortalTable(tables.Table):
 
 
 _SLOW = object()
+_MISSING = object()
 
 
 class _Cells:
@@ -157,7 +161,11 @@ class _Cells:
     def render(self, row):
         record = row.record
         value = self.value(record) if self.plain and isinstance(record, models.Model) else _SLOW
-        if value is _SLOW:
+        if value is _MISSING and not (
+            isinstance(self.column, BaseLinkColumn) and self.column.text is not None
+        ):
+            value = None  # the accessor raised: django-tables2 gives the cell no value (its column may render one)
+        if value is _SLOW or value is _MISSING:
             return row.get_cell(self.bound_column.name)
         if value in self.column.empty_values:
             return self.bound_column.default
@@ -172,7 +180,7 @@ class _Cells:
         current = record
         for bit in self.path:
             current = _attribute(current, bit)
-            if current is None or current is _SLOW:
+            if current is None or current is _SLOW or current is _MISSING:
                 return current  # a relation across a null key: the value is None, as django-tables2 finds it
         model = type(record)
         if model not in self.choices:
@@ -187,14 +195,14 @@ class _Cells:
 
 
 def _attribute(current, name):
-    """`getattr` of a model instance's attribute that is not callable, else _SLOW (django-tables2's Accessor
-    tries a key lookup first, calls callables and smothers errors: its own code decides those)."""
+    """`getattr` of a model instance's attribute that is not callable; _MISSING where it raises; _SLOW where
+    django-tables2's Accessor would do more than `getattr` (a key lookup first, a call): its own code does."""
     if not isinstance(current, models.Model) or hasattr(type(current), "__getitem__"):
         return _SLOW
     try:
         value = getattr(current, name)
     except Exception:
-        return _SLOW
+        return _MISSING
     return _SLOW if callable(value) else value
 
 

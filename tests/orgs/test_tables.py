@@ -94,12 +94,18 @@ class _LookupTable(PortalTable):
     unit_name = tables.Column(accessor="supervising_unit__name", verbose_name="unit", default="(none)")
     status_label = tables.Column(accessor="get_status_display", verbose_name="status")
     missing = tables.Column(accessor="no_such_attribute", verbose_name="missing")
+    missing_rendered = tables.Column(accessor="no_such_attribute", empty_values=(), verbose_name="rendered")
+    open_link = tables.LinkColumn("registry:detail", args=[tables.A("pk")], accessor="no_such_attribute",
+                                  text="open", verbose_name="link")  # fmt: skip
     registered_capital = tables.Column(localize=True)
     region = tables.Column(linkify=lambda record: f"/regions/{record.region_id}/")
 
     class Meta:
         model = Organization
         fields = ["name", "registered_capital", "region"]
+
+    def render_missing_rendered(self, value, record):
+        return f"{value!r} for {record.pk}"
 
 
 def test_cells_found_by_every_lookup_path_are_the_stock_cells(gusu_org):
@@ -111,6 +117,7 @@ def test_cells_found_by_every_lookup_path_are_the_stock_cells(gusu_org):
             assert stock == ours
     assert "(none)" in ours and 'href="/regions/320508/"' in ours and "1234567.89" in ours
     assert gusu_org.supervising_unit.get_kind_display() in ours
+    assert f"None for {gusu_org.pk}" in ours and f'href="/organizations/{gusu_org.pk}/">open</a>' in ours
 
 
 class _PlainTable(PortalTable):
