@@ -62,6 +62,19 @@ class DirectReadMixin:
             ]
         return plan
 
+    def _read_field(self, name):
+        """This serializer's own bound copy of a field that takes DRF's path. `self.fields` deep-copies and
+        binds every field of the class; a read copies only those it reads that way."""
+        fields = self.__dict__.get("fields")  # DRF's cached_property, where something has already built it
+        if fields is not None:
+            return fields[name]
+        copies = self.__dict__.setdefault("_read_fields", {})
+        if name not in copies:
+            field = copy.deepcopy(type(self)._built_fields[name])
+            field.bind(field_name=name, parent=self)
+            copies[name] = field
+        return copies[name]
+
     def to_representation(self, instance):
         ret = {}
         prefetched = getattr(instance, "_prefetched_objects_cache", None)
@@ -70,7 +83,9 @@ class DirectReadMixin:
                 value = getattr(instance, attname)
                 ret[name] = None if value is None else (value if convert is None else convert(value))
                 continue
-            field = self.fields[name]  # this serializer's own bound copy: nested, method or dotted fields
+            field = self._read_field(
+                name
+            )  # nested, method or dotted fields: a bound copy of this serializer's
             rows = None
             if prefetch is not None:
                 attribute, cache_key = prefetch

@@ -1,5 +1,7 @@
 """DirectReadMixin writes what DRF's own loop writes, field for field: columns, keys, nulls, nested lists."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
@@ -8,7 +10,8 @@ from fees.api.serializers import StaffFeeCaseSerializer
 from fees.models import CaseEvent, FeeCase
 from orgs.api.reading import DirectReadMixin, prefetch_rows
 from orgs.api.serializers import OrganizationSerializer
-from orgs.models import Organization
+from orgs.models import Organization, RegistrationApplication
+from orgs.registration.api.serializers import ApplicationSerializer
 from tests.factories import as_user, make_org
 from tests.fees.test_case_api import CASES, future, investigate, open_case
 
@@ -102,3 +105,16 @@ def test_moments_are_written_in_the_current_time_zone_as_drf_writes_them(registr
     assert drf["updated_at"].endswith("-05:00") or drf["updated_at"].endswith("-04:00")
     with timezone.override("UTC"):
         assert both(OrganizationSerializer, organization, registrar_city)[0]["updated_at"].endswith("Z")
+
+
+def test_an_application_reads_the_same_with_its_days_left(registrar_city, gusu_org):
+    application = RegistrationApplication.objects.create(
+        kind="change", organization=gusu_org, org_type=gusu_org.org_type, category=gusu_org.category,
+        region_id=gusu_org.region_id, applicant=registrar_city, proposed={"address": "苏州市姑苏区人民路1号"},
+        status="accepted", due_on=timezone.localdate() + timedelta(days=9),
+    )  # fmt: skip
+    direct, drf = both(
+        ApplicationSerializer, RegistrationApplication.objects.get(pk=application.pk), registrar_city
+    )
+    assert direct == drf
+    assert direct["days_left"] == 9 and direct["organization"] == gusu_org.pk
