@@ -1,7 +1,6 @@
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-UserModel = get_user_model()
+from .callers import user_with_scope
 
 
 class ScopedModelBackend(ModelBackend):
@@ -9,5 +8,5 @@ class ScopedModelBackend(ModelBackend):
     page and session API call reads through orgs.access.access_for."""
 
     def get_user(self, user_id):
-        user = UserModel._default_manager.select_related("scope").filter(pk=user_id).first()
+        user = user_with_scope(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

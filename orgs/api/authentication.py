@@ -2,6 +2,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from ..callers import live_token
 from ..models import ApiToken
 from ..models.accounts import hash_token
 
@@ -12,11 +13,7 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
     keyword = "Token"
 
     def authenticate_credentials(self, key):
-        # The key hash is unique: no ordering; the scope's region is read by its code (scope.region_id).
-        tokens = ApiToken.objects.select_related("user", "user__scope").filter(
-            key_hash=hash_token(key), revoked_at__isnull=True
-        )
-        token = next(iter(tokens[:1]), None)
+        token = live_token(hash_token(key))  # with its user and the user's scope, in one statement
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         now = timezone.now()
