@@ -183,13 +183,14 @@ def party_organizations_visible_to(user, *, covers: bool = True) -> QuerySet[Par
 
 def subtree(node: PartyOrganization, *, user) -> list[PartyOrganization]:
     """The node and everything under it, in tree order, each with `live_coverages`: two queries at any size
-    (the path prefix selects the nodes, and the covers by a join on the same prefix)."""
+    (the path prefix selects the nodes, then the covers of exactly those nodes: joined on the prefix instead,
+    PostgreSQL guesses a subtree's size from the prefix and scanned every cover for a subtree of 50)."""
     nodes = list(
         party_organizations_visible_to(user, covers=False).filter(path__startswith=node.path).order_by("path")
     )
     by_node = defaultdict(list)
     covers = PartyCoverage.objects.filter(
-        to_date__isnull=True, party_organization__path__startswith=node.path
+        to_date__isnull=True, party_organization_id__in=[item.pk for item in nodes]
     ).only("id", "organization_id", "party_organization_id")
     for cover in covers:
         by_node[cover.party_organization_id].append(cover)
