@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from party_building import selectors
 from party_building.models import PartyCoverage, PartyOrganization
 from tests.factories import as_token, as_user, make_org
 
@@ -229,3 +230,25 @@ def test_history_is_kept(party_officer_city):
     record = node.history.first()
     assert record.secretary == "陈书记" and record.history_user == party_officer_city
     assert date.today()  # dates are plain dates
+
+
+@pytest.mark.parametrize("small_subtree", [1000, 1])
+def test_organizations_under_a_node_are_those_its_subtree_covers_today(
+    industry_committee, small_subtree, monkeypatch
+):
+    """By the subtree's node ids (a small subtree) or by its path prefix (a large one): the same organizations."""
+    monkeypatch.setattr(selectors, "SMALL_SUBTREE", small_subtree)
+    silk, solar, lapsed, elsewhere = (make_org("320508") for _ in range(4))
+    branch = make_node("丝绸协会党支部", "branch", "320508", parent=industry_committee, organizations=[silk])
+    make_node("光伏协会党支部", "branch", "320508", parent=branch, organizations=[solar])
+    make_node(
+        "已撤销党支部",
+        "branch",
+        "320508",
+        parent=branch,
+        organizations=[lapsed],
+        dissolved_on=date(2021, 1, 1),
+    )
+    make_node("别处党支部", "branch", "320508", organizations=[elsewhere])
+    assert list(selectors.organizations_under(branch)) == sorted([silk, solar], key=lambda o: (o.name, o.pk))
+    assert set(selectors.organizations_under(industry_committee)) == {silk, solar}
