@@ -200,11 +200,22 @@ def subtree(node: PartyOrganization, *, user) -> list[PartyOrganization]:
 
 
 def children_of(node: PartyOrganization | None, *, user) -> QuerySet[PartyOrganization]:
-    """A node's children (or the roots of what the caller sees), each with its number of children."""
-    qs = party_organizations_visible_to(user).annotate(child_count=Count("children", distinct=True))
+    """A node's children (or the roots of what the caller sees: nodes whose parent the caller does not see),
+    each with its number of children. Counted per node shown and the roots found by an anti-join: a join of
+    every node to its children grouped over the whole tree, with `NOT IN` the visible nodes, ran for minutes
+    for a national officer (300,000 nodes)."""
+    children = (
+        PartyOrganization.objects.filter(parent=OuterRef("pk"))
+        .order_by()
+        .values("parent")
+        .annotate(n=Count("pk"))
+    )
+    qs = party_organizations_visible_to(user).annotate(
+        child_count=Coalesce(Subquery(children.values("n")), 0)
+    )
     if node is None:
-        visible_ids = party_organizations_visible_to(user).values("pk")
-        return qs.exclude(parent__in=visible_ids).order_by("path")
+        visible_parent = party_organizations_visible_to(user, covers=False).filter(pk=OuterRef("parent_id"))
+        return qs.exclude(Exists(visible_parent)).order_by("path")
     return qs.filter(parent=node).order_by("name", "id")
 
 
