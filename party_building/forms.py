@@ -1,21 +1,20 @@
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from orgs.access import access_for
 from orgs.models import Organization, Region
-from orgs.selectors import organizations_visible_to
+from orgs.widgets import SearchSelect, SearchSelectMultiple
 
 from .models import (
     LeaderReview,
     OrganizationLeader,
-    PartyCoverage,
     PartyInstructor,
     PartyOrganization,
     SecretaryReport,
     SyncStep,
 )
-from .selectors import existing_organization_q, instructors_visible_to, party_organizations_visible_to
+from .selectors import free_organization_choices, instructors_visible_to, node_choices, organization_choices
 
 
 class DateInput(forms.DateInput):
@@ -27,18 +26,6 @@ class DateInput(forms.DateInput):
 
 def _regions(user):
     return Region.objects.filter(code__startswith=access_for(user).region_code).order_by("code")
-
-
-def _organizations(user):
-    from django.utils import timezone
-
-    return (
-        organizations_visible_to(user)
-        .filter(existing_organization_q(timezone.localdate()))
-        .select_related(None)
-        .only("id", "name")
-        .order_by("name", "id")
-    )
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -56,7 +43,23 @@ class ScopedForm(forms.Form):
             if isinstance(field, RegionChoiceField):
                 field.queryset = _regions(user)
             elif isinstance(field, forms.ModelChoiceField) and field.queryset.model is Organization:
-                field.queryset = _organizations(user)
+                field.queryset = organization_choices(user)
+                _searchable(field, "party_building:organization_options")
+
+    def choose_nodes(self, name: str, queryset) -> None:
+        """A field over party organizations: `queryset`, listed as a searchable select."""
+        self.fields[name].queryset = queryset
+        _searchable(self.fields[name], "party_building:node_options")
+
+
+def _searchable(field, url_name: str) -> None:
+    """List the field as a SearchSelect(Multiple), keeping the widget's attributes (a multiple's size)."""
+    multiple = isinstance(field.widget, forms.SelectMultiple)
+    widget = (SearchSelectMultiple if multiple else SearchSelect)(
+        search_url=reverse_lazy(url_name), attrs=field.widget.attrs
+    )
+    widget.choices = field.widget.choices
+    field.widget = widget
 
 
 class PartyOrganizationForm(ScopedForm):
@@ -84,18 +87,17 @@ class PartyOrganizationForm(ScopedForm):
 
     def __init__(self, *args, user, node=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        parents = party_organizations_visible_to(user, covers=False).filter(dissolved_on__isnull=True)
-        if node is not None:
-            parents = parents.exclude(path__startswith=node.path)
-            del self.fields["parent"]  # a move is its own action
-        self.fields["parent"].queryset = parents if node is None else parents
         if node is None:
+            self.choose_nodes("parent", node_choices(user))
             self.fields.pop("dissolved_on")
+        else:
+            del self.fields["parent"]  # a move is its own action
         # an organization has one party organization at a time: offer those free, and the node's own
-        taken = PartyCoverage.objects.filter(organization=OuterRef("pk"), to_date__isnull=True)
-        if node is not None:
-            taken = taken.exclude(party_organization=node)
-        self.fields["organizations"].queryset = self.fields["organizations"].queryset.exclude(Exists(taken))
+        organizations = self.fields["organizations"]
+        organizations.queryset = free_organization_choices(user, node=node)
+        organizations.widget.search_url = (
+            f"{reverse('party_building:organization_options')}?free={node.pk if node else ''}"
+        )
 
 
 class MoveForm(ScopedForm):
@@ -109,11 +111,7 @@ class MoveForm(ScopedForm):
     def __init__(self, *args, user, node, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         # every live node the user sees; a move under its own subtree is refused by the service, with a message
-        self.fields["parent"].queryset = (
-            party_organizations_visible_to(user, covers=False)
-            .filter(dissolved_on__isnull=True)
-            .exclude(pk=node.pk)
-        )
+        self.choose_nodes("parent", node_choices(user).exclude(pk=node.pk))
 
 
 class InstructorForm(ScopedForm):
@@ -152,9 +150,7 @@ class SecretaryReportForm(ScopedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["party_organization"].queryset = party_organizations_visible_to(
-            user, covers=False
-        ).filter(dissolved_on__isnull=True)
+        self.choose_nodes("party_organization", node_choices(user))
 
 
 class EvaluateForm(forms.Form):

@@ -181,6 +181,33 @@ def party_organizations_visible_to(user, *, covers: bool = True) -> QuerySet[Par
     return qs.none()
 
 
+def node_choices(user) -> QuerySet[PartyOrganization]:
+    """Party organizations a form may name (a parent, the one reporting): the live ones the caller sees."""
+    return (
+        party_organizations_visible_to(user, covers=False).filter(dissolved_on__isnull=True).order_by("path")
+    )
+
+
+def organization_choices(user) -> QuerySet[Organization]:
+    """Organizations a party-building form may name: those the caller sees that exist today, by name."""
+    return (
+        organizations_visible_to(user)
+        .filter(existing_organization_q(timezone.localdate()))
+        .select_related(None)
+        .only("id", "name")
+        .order_by("name", "id")
+    )
+
+
+def free_organization_choices(user, *, node: PartyOrganization | None = None) -> QuerySet[Organization]:
+    """Organizations a party organization may cover (one party organization at a time): those no other live
+    one covers; `node`'s own stay offered."""
+    taken = PartyCoverage.objects.filter(organization=OuterRef("pk"), to_date__isnull=True)
+    if node is not None:
+        taken = taken.exclude(party_organization=node)
+    return organization_choices(user).exclude(Exists(taken))
+
+
 def subtree(node: PartyOrganization, *, user) -> list[PartyOrganization]:
     """The node and everything under it, in tree order, each with `live_coverages`: two queries at any size
     (the path prefix selects the nodes, then the covers of exactly those nodes: joined on the prefix instead,

@@ -10,12 +10,14 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orgs.access import access_for
 from orgs.exceptions import InvalidState
 from orgs.models import Organization, UserScope
+from orgs.search import name_search_q
 from orgs.web import run_service
 
 from . import forms, selectors, services
@@ -651,3 +653,44 @@ def reviews(request):
         "form": form if access_for(request.user).has_role("party_officer") else None,
     }
     return render(request, "party_building/reviews.html", context)
+
+
+# ---------------------------------------------------------------- choices of the searchable selects
+
+OPTIONS_LIMIT = 50
+
+
+@login_required
+def organization_options(request):
+    """htmx: the options of a searchable organization select (orgs.widgets.SearchSelect)."""
+    _require(request, "party:read")
+    q = request.GET.get("q", "").strip()
+    if "free" in request.GET:  # a party organization's covers: `free` is its id, or empty for a new one
+        node = request.GET["free"]
+        visible = selectors.party_organizations_visible_to(request.user, covers=False)
+        node = get_object_or_404(visible, pk=node) if node.isdigit() else None
+        choices = selectors.free_organization_choices(request.user, node=node)
+    else:
+        choices = selectors.organization_choices(request.user)
+    matching = choices.filter(name_search_q(q, code="credit_code")) if q else choices
+    return _options(request, choices, matching)
+
+
+@login_required
+def node_options(request):
+    """htmx: the options of a searchable party-organization select."""
+    _require(request, "party:read")
+    q = request.GET.get("q", "").strip()
+    choices = selectors.node_choices(request.user)
+    return _options(request, choices, choices.filter(name__icontains=q) if q else choices)
+
+
+def _options(request, choices, matching) -> HttpResponse:
+    """The chosen options (the select's own values, sent along), then the first matching others."""
+    chosen = [value for value in request.GET.getlist(request.GET.get("field", "")) if value.isdigit()]
+    listed = list(choices.filter(pk__in=chosen)) if chosen else []
+    listed += list(matching.exclude(pk__in=chosen)[:OPTIONS_LIMIT])
+    empty = request.GET.get("empty")
+    rows = [("", "", empty)] if empty is not None else []
+    rows += [(item.pk, " selected" if str(item.pk) in chosen else "", str(item)) for item in listed]
+    return HttpResponse(format_html_join("", '<option value="{}"{}>{}</option>', rows))
