@@ -142,7 +142,7 @@ _MISSING = object()
 class _Cells:
     """One column's cells, made as django-tables2's BoundRow makes them (`_get_and_render_with`), with what
     does not change from row to row worked out once per table and model: the accessor's attribute path,
-    whether its field shows `get_FOO_display()`, the render method's arguments. A step that only
+    whether its field shows `get_FOO_display()`, whether the column renders the value as it is. A step that only
     django-tables2's own lookup can settle (a record that is not a model instance, a callable, an attribute
     that raises) makes that cell with BoundRow's own code."""
 
