@@ -2,7 +2,9 @@ import copy
 
 import django_filters
 from django.core.validators import RegexValidator
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django_filters.utils import label_for_filter
 
 from .codes import normalize_code
 from .models import Organization, SupervisingUnit
@@ -54,13 +56,23 @@ class _FreshFields(dict):
         return dict(self)
 
 
+_lazy_label = lazy(label_for_filter, str)
+
+
 class PortalFilterSet(django_filters.FilterSet):
     """The base of the portal's filtersets: django-filter's, without its two deep copies per request (the
     filters, then the form's fields): 0.8 → 0.3 ms for the registry's filters."""
 
     @classmethod
     def get_filters(cls):
-        return _Filters(super().get_filters())
+        filters = _Filters(super().get_filters())
+        model = cls._meta.model
+        for filter_ in filters.values():
+            if filter_._label is None and model is not None:
+                # django-filter works a label out of the model's verbose names for each request's copy, which
+                # an API request never shows: made when a page shows it, in that page's language.
+                filter_._label = _lazy_label(model, filter_.field_name, filter_.lookup_expr, filter_.exclude)
+        return filters
 
     def get_form_class(self):
         form_class = super().get_form_class()
