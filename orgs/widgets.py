@@ -7,7 +7,7 @@ from django.forms.models import ModelChoiceIterator
 class SearchSelectMixin:
     """A select that lists the chosen options and the first `limit` of its field's queryset, under a search box
     whose typing replaces the options with those matching it (htmx GET of `search_url`, `?q=` plus the chosen
-    values, answered by `search_options`). What is submitted is validated by the field's own queryset, as
+    values, answered with `<option>`s, as by `party_building.views.organization_options`). What is submitted is validated by the field's own queryset, as
     usual; only what is listed is limited."""
 
     template_name = "orgs/widgets/search_select.html"

@@ -19,6 +19,7 @@ from orgs.exceptions import InvalidState
 from orgs.models import Organization, UserScope
 from orgs.search import name_search_q
 from orgs.web import run_service
+from orgs.widgets import SearchSelectMixin
 
 from . import forms, selectors, services
 from .filters import CoverageFilterSet, SyncStepFilterSet
@@ -657,8 +658,6 @@ def reviews(request):
 
 # ---------------------------------------------------------------- choices of the searchable selects
 
-OPTIONS_LIMIT = 50
-
 
 @login_required
 def organization_options(request):
@@ -689,7 +688,7 @@ def _options(request, choices, matching) -> HttpResponse:
     """The chosen options (the select's own values, sent along), then the first matching others."""
     chosen = [value for value in request.GET.getlist(request.GET.get("field", "")) if value.isdigit()]
     listed = list(choices.filter(pk__in=chosen)) if chosen else []
-    listed += list(matching.exclude(pk__in=chosen)[:OPTIONS_LIMIT])
+    listed += list(matching.exclude(pk__in=chosen)[: SearchSelectMixin.limit])
     empty = request.GET.get("empty")
     rows = [("", "", empty)] if empty is not None else []
     rows += [(item.pk, " selected" if str(item.pk) in chosen else "", str(item)) for item in listed]
