@@ -44,11 +44,16 @@ class SearchSelectMultiple(SearchSelectMixin, forms.SelectMultiple):
 
 def limited_choices(choices: ModelChoiceIterator, value, limit: int) -> list:
     """The field's empty choice, its chosen objects, then the first `limit` others of its queryset."""
-    field, queryset = choices.field, choices.queryset
-    chosen = [v for v in (value or []) if str(v).isdigit()]  # a bad submitted value lists nothing
+    field = choices.field
     listed = [("", field.empty_label)] if field.empty_label is not None else []
-    if chosen:
-        listed += [choices.choice(obj) for obj in queryset.filter(pk__in=chosen)]
-    rest = queryset.exclude(pk__in=chosen) if chosen else queryset
-    listed += [choices.choice(obj) for obj in rest[:limit]]
-    return listed
+    return listed + [choices.choice(obj) for obj in chosen_and_first(choices.queryset, value or [], limit)]
+
+
+def chosen_and_first(choices, chosen, limit: int, matching=None) -> list:
+    """The objects of `choices` whose keys are `chosen`, then the first `limit` others of `matching` (by
+    default the choices themselves). A key that is not a number chooses nothing."""
+    chosen = [key for key in chosen if str(key).isdigit()]
+    rest = choices if matching is None else matching
+    if not chosen:
+        return list(rest[:limit])
+    return list(choices.filter(pk__in=chosen)) + list(rest.exclude(pk__in=chosen)[:limit])

@@ -19,7 +19,7 @@ from orgs.exceptions import InvalidState
 from orgs.models import Organization, UserScope
 from orgs.search import name_search_q
 from orgs.web import run_service
-from orgs.widgets import SearchSelectMixin
+from orgs.widgets import SearchSelectMixin, chosen_and_first
 
 from . import forms, selectors, services
 from .filters import CoverageFilterSet, SyncStepFilterSet
@@ -686,9 +686,8 @@ def node_options(request):
 
 def _options(request, choices, matching) -> HttpResponse:
     """The chosen options (the select's own values, sent along), then the first matching others."""
-    chosen = [value for value in request.GET.getlist(request.GET.get("field", "")) if value.isdigit()]
-    listed = list(choices.filter(pk__in=chosen)) if chosen else []
-    listed += list(matching.exclude(pk__in=chosen)[: SearchSelectMixin.limit])
+    chosen = request.GET.getlist(request.GET.get("field", ""))
+    listed = chosen_and_first(choices, chosen, SearchSelectMixin.limit, matching)
     empty = request.GET.get("empty")
     rows = [("", "", empty)] if empty is not None else []
     rows += [(item.pk, " selected" if str(item.pk) in chosen else "", str(item)) for item in listed]
