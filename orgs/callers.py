@@ -16,7 +16,7 @@ class _JoinedLookup:
     """One row of `base` and of each joined model, whole, found by `where`; the instances in that order
     (None for a left join that found nothing), or None where no row matches.
 
-    `joins`: (model, alias, "INNER" or "LEFT OUTER", its field, the alias and field it equals);
+    `joins`: (model, alias, "INNER" or "LEFT OUTER", its field, the alias and the field that one equals);
     `where`: (alias, field, condition) conditions, AND-ed."""
 
     def __init__(self, base: tuple, joins: list[tuple], where: list[tuple]):
@@ -34,8 +34,8 @@ class _JoinedLookup:
         base, base_alias = self.models[0]
         joins = " ".join(
             f"{how} JOIN {quote(model._meta.db_table)} {alias} "
-            f"ON {alias}.{quote(model._meta.get_field(own).column)} = {other}.{quote(other_field.column)}"
-            for model, alias, how, own, other, other_field in self.joins
+            f"ON {alias}.{quote(own_field.column)} = {other}.{quote(other_field.column)}"
+            for model, alias, how, own_field, other, other_field in self.joins
         )
         where = " AND ".join(
             f"{alias}.{quote(model_field.column)} {condition}" for alias, model_field, condition in self.where
@@ -89,8 +89,8 @@ _TOKEN_USER = ApiToken._meta.get_field("user")
 _TOKEN = _JoinedLookup(
     (ApiToken, "t"),
     joins=[
-        (User, "u", "INNER", User._meta.pk.name, "t", _TOKEN_USER),
-        (UserScope, "s", "LEFT OUTER", "user", "u", User._meta.pk),
+        (User, "u", "INNER", User._meta.pk, "t", _TOKEN_USER),
+        (UserScope, "s", "LEFT OUTER", _SCOPE_USER, "u", User._meta.pk),
     ],
     where=[
         ("t", ApiToken._meta.get_field("key_hash"), "= %s"),
@@ -99,7 +99,7 @@ _TOKEN = _JoinedLookup(
 )
 _USER = _JoinedLookup(
     (User, "u"),
-    joins=[(UserScope, "s", "LEFT OUTER", "user", "u", User._meta.pk)],
+    joins=[(UserScope, "s", "LEFT OUTER", _SCOPE_USER, "u", User._meta.pk)],
     where=[("u", User._meta.pk, "= %s")],
 )
 

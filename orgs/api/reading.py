@@ -34,8 +34,9 @@ class DirectReadMixin:
     def _read_plan(cls) -> list[tuple]:
         """(name, column attribute, converter, prefetched) per readable field, once per class: a column has
         an attribute, a nested list over a reverse relation the two places its prefetched rows may be
-        (`prefetch_rows`' attribute, Django's prefetch cache key), a field that takes DRF's path neither. The converters are the `to_representation` of a prototype's fields:
-        a plain column's conversion depends on the field's own options only, never on a request."""
+        (`prefetch_rows`' attribute, Django's prefetch cache key), a field that takes DRF's path neither.
+        The converters are the `to_representation` of a prototype's fields: a plain column's conversion
+        depends on the field's own options only, never on a request."""
         if "_built_plan" not in cls.__dict__:
             opts = cls.Meta.model._meta
             prototype = cls()
@@ -83,9 +84,8 @@ class DirectReadMixin:
                 value = getattr(instance, attname)
                 ret[name] = None if value is None else (value if convert is None else convert(value))
                 continue
-            field = self._read_field(
-                name
-            )  # nested, method or dotted fields: a bound copy of this serializer's
+            # A nested, method or dotted field: this serializer's own bound copy of it.
+            field = self._read_field(name)
             rows = None
             if prefetch is not None:
                 attribute, cache_key = prefetch
