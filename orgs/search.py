@@ -6,7 +6,7 @@ from functools import lru_cache
 from django.db.models import Q
 from pypinyin import Style, lazy_pinyin
 
-from .codes import normalize_code
+from .codes import CREDIT_CODE_CHARSET, normalize_code
 
 _ASCII_LETTERS = re.compile(r"^[a-z]+$")
 
@@ -42,6 +42,6 @@ def name_search_q(
         query |= Q(**{f"{initials}__contains": lowered})
     if code:
         normalized = normalize_code(value)
-        if normalized and normalized.isalnum():
-            query |= Q(**{f"{code}__startswith": normalized})
+        if normalized and len(normalized) <= 18 and all(c in CREDIT_CODE_CHARSET for c in normalized):
+            query |= Q(**{f"{code}__startswith": normalized})  # only what a credit code can start with
     return query

@@ -15,6 +15,7 @@ from django_tables2.utils import AttributeDict, signature
 
 from .frames import with_headroom
 from .models import Organization
+from .selectors import ordered_by_text
 
 STATUS_BADGES = {
     Organization.Status.ACTIVE: "text-bg-success",
@@ -109,6 +110,13 @@ class PortalTable(tables.Table):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = _Rows(data=self.data, table=self, pinned_data=self.pinned_data)
+
+    def row_count(self) -> int:
+        """The number of rows, counted once: django-tables2's paginator reads the same cached count."""
+        data = self.data
+        if getattr(data, "_length", None) is None:
+            data._length = data.data.count()
+        return data._length
 
     @with_headroom
     def body_html(self) -> str:
@@ -272,6 +280,14 @@ class OrganizationTable(PortalTable):
         }
         empty_text = _("No organization matches these filters.")
         template_name = "orgs/_table.html"
+        order_by = ("name",)
+
+    def order_name(self, queryset, is_descending):
+        return ordered_by_text(queryset, ("name",), descending=is_descending, rows=self.row_count()), True
+
+    def order_credit_code(self, queryset, is_descending):
+        fields = ("credit_code", "filing_number")
+        return ordered_by_text(queryset, fields, descending=is_descending, rows=self.row_count()), True
 
     def render_credit_code(self, record):
         return record.credit_code or record.filing_number or "—"

@@ -201,6 +201,27 @@ def test_list_sorts_and_pages(registrar_gusu):
     assert "姑苏区排序29协会" in second
 
 
+@pytest.mark.parametrize("sorted_rows", [20_000, 0])  # a short list is sorted, a long one walks the index
+def test_list_orders_by_name_and_credit_code_either_way(registrar_gusu, monkeypatch, sorted_rows):
+    monkeypatch.setattr("orgs.selectors.SORTED_ROWS", sorted_rows)
+    twins = [make_org("320508", name="姑苏区同名协会") for _ in range(2)]
+    others = [make_org("320508", name=name) for name in ("姑苏区甲协会", "姑苏区乙协会")]
+    make_org("320506", name="吴中区丙协会")  # another district: not listed
+    client = browser(registrar_gusu)
+
+    def listed(**params):
+        html = client.get(LIST, params).content.decode()
+        found = [(html.index(f'href="/organizations/{org.pk}/"'), org) for org in [*twins, *others]]
+        assert "吴中区丙协会" not in html
+        return [org.pk for _, org in sorted(found, key=lambda pair: pair[0])]
+
+    by_name = sorted([*twins, *others], key=lambda org: (org.name, org.pk))
+    assert listed() == [org.pk for org in by_name]  # the default: name, then id
+    assert listed(sort="-name") == [org.pk for org in reversed(by_name)]
+    by_code = sorted([*twins, *others], key=lambda org: org.credit_code)
+    assert listed(sort="credit_code") == [org.pk for org in by_code]
+
+
 @pytest.mark.parametrize("rows", [10, 100])
 def test_list_queries_do_not_grow(registrar_gusu, unit, rows, django_assert_max_num_queries):
     for _ in range(rows):

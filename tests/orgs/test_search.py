@@ -3,7 +3,7 @@
 import pytest
 
 from orgs.models import Organization
-from orgs.search import name_initials, to_simplified
+from orgs.search import name_initials, name_search_q, to_simplified
 from tests.factories import as_user, make_org
 
 from .api_helpers import ORGS
@@ -47,6 +47,24 @@ def test_credit_code_prefix(registrar_city, composite, others):
     assert search(registrar_city, code[:16]) == {"中国复合材料工业协会"}
     assert search(registrar_city, code[:16].lower()) == {"中国复合材料工业协会"}
     assert search(registrar_city, code[2:16]) == set()  # a prefix, not any substring
+    full_width = code[:16].translate({ord(c): ord(c) + 0xFEE0 for c in code[:16]})
+    assert search(registrar_city, full_width) == {"中国复合材料工业协会"}
+
+
+@pytest.mark.parametrize(
+    ("q", "prefix"),
+    [
+        ("5132", True),
+        ("5132 0508", True),
+        ("fhcl", True),
+        ("复合材料", False),
+        ("IOSV", False),
+        ("5" * 19, False),
+    ],
+)
+def test_code_prefix_only_for_what_a_credit_code_can_start_with(q, prefix):
+    lookups = [child[0] for child in name_search_q(q, code="credit_code").children]
+    assert ("credit_code__startswith" in lookups) is prefix
 
 
 def test_nothing_matches(registrar_city, composite, others):
