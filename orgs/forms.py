@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from .access import access_for
 from .models import Organization, Region, SupervisingUnit
 from .selectors import supervising_units_visible_to
+from .widgets import SearchSelect, region_options_url, regions_in_order
 
 FORM_FIELDS = [
     "name",
@@ -48,8 +49,16 @@ def units_for(user, current_id: int | None = None):
 
 
 class RegionChoiceField(forms.ModelChoiceField):
+    """A region of a queryset, listed as a searchable select (the first regions, the rest by typing); the
+    options are answered by `registry:region_options`, with the streets when `streets`."""
+
+    def __init__(self, *args, streets: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget = SearchSelect(search_url=region_options_url(streets), attrs=self.widget.attrs)
+        self.widget.choices = self.choices
+
     def label_from_instance(self, obj):
-        return f"{obj.full_name or obj.name} ({obj.code})"
+        return obj.choice_label
 
 
 class OrganizationForm(forms.Form):
@@ -79,7 +88,7 @@ class OrganizationForm(forms.Form):
             Q(code__startswith=access.region_code, code_length__lte=6) | Q(code=current)
         )
         self.fields["region"] = RegionChoiceField(
-            label=self.fields["region"].label, queryset=regions.order_by("code")
+            label=self.fields["region"].label, queryset=regions_in_order(regions)
         )
         self.fields["supervising_unit"].queryset = units_for(
             user, organization.supervising_unit_id if organization else None

@@ -6,8 +6,10 @@ scope (403), the same rule the API applies."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -21,6 +23,7 @@ from .forms import OrganizationForm, StatusChangeForm, units_for
 from .models import Organization, Region, SupervisingUnit, UserScope
 from .tables import OrganizationTable
 from .web import run_service
+from .widgets import listed_select, options_response, region_select, regions_in_order
 
 Kind = UserScope.Kind
 TABLE_ID = "org-table"
@@ -95,18 +98,17 @@ def _filter_widgets(form, user, access) -> None:
 
     empty = [("", _("All"))]
     if access.is_staff_kind:
-        regions = Region.objects.filter(code__startswith=access.region_code).exclude(
-            level=Region.Level.STREET
-        )
         form.fields["region"].label = _("Region")
-        form.fields["region"].widget = forms.Select(
-            choices=empty + list(regions.order_by("code").values_list("code", "name"))
+        form.fields["region"].widget = region_select(
+            _regions_of(access), form["region"].value() or "", empty_label=_("All")
         )
     else:
         del form.fields["region"]
-    units = units_for(user).values_list("pk", "name")
-    form.fields["supervising_unit"].widget = forms.Select(
-        choices=empty + [(str(pk), name) for pk, name in units]
+    form.fields["supervising_unit"].widget = listed_select(
+        units_for(user),
+        form["supervising_unit"].value() or "",
+        search_url=reverse_lazy("registry:unit_options"),
+        empty_label=_("All"),
     )
     for name in ("updated_since", "credit_code"):
         form.fields.pop(name, None)  # in the API; the search box takes a credit code too
@@ -114,6 +116,38 @@ def _filter_widgets(form, user, access) -> None:
         field = form.fields[name]
         field.widget = forms.Select(choices=empty + [c for c in field.choices if c[0] != ""])
     form.fields["q"].widget.attrs.update({"placeholder": _("Name, credit code or pinyin initials")})
+
+
+def _regions_of(access, *, streets: bool = False):
+    regions = Region.objects.filter(code__startswith=access.region_code)
+    return regions if streets else regions.exclude(level=Region.Level.STREET)
+
+
+@login_required
+def region_options(request):
+    """htmx: the options of a searchable region select (orgs.widgets.region_select, RegionChoiceField): the
+    regions of the caller's scope whose code starts with `q` or whose name contains it."""
+    access = access_for(request.user)
+    if not access.is_staff_kind:
+        raise PermissionDenied
+    regions = regions_in_order(_regions_of(access, streets=request.GET.get("streets") == "1"))
+    q = request.GET.get("q", "").strip()
+    if q.isdigit():
+        matching = regions.filter(code__startswith=q)
+    elif q:
+        matching = regions.filter(Q(name__icontains=q) | Q(full_name__icontains=q))
+    else:
+        matching = regions
+    return options_response(request, regions, matching, label=lambda region: region.choice_label)
+
+
+@login_required
+def unit_options(request):
+    """htmx: the options of the registry's searchable supervising-unit select: the units the caller may choose
+    (orgs.forms.units_for) whose name contains `q`."""
+    units = units_for(request.user)
+    q = request.GET.get("q", "").strip()
+    return options_response(request, units, units.filter(name__icontains=q) if q else units)
 
 
 @login_required

@@ -3,8 +3,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from orgs.access import access_for
+from orgs.forms import RegionChoiceField
 from orgs.models import Organization, Region
-from orgs.widgets import SearchSelect, SearchSelectMultiple
+from orgs.widgets import SearchSelect, SearchSelectMultiple, regions_in_order
 
 from .models import (
     LeaderReview,
@@ -25,12 +26,7 @@ class DateInput(forms.DateInput):
 
 
 def _regions(user):
-    return Region.objects.filter(code__startswith=access_for(user).region_code).order_by("code")
-
-
-class RegionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.code} {obj.full_name or obj.name}"
+    return regions_in_order(Region.objects.filter(code__startswith=access_for(user).region_code))
 
 
 class ScopedForm(forms.Form):
@@ -68,7 +64,7 @@ class PartyOrganizationForm(ScopedForm):
     parent = forms.ModelChoiceField(
         label=_("parent party organization"), queryset=PartyOrganization.objects.none(), required=False
     )
-    region = RegionChoiceField(label=_("region"), queryset=Region.objects.none())
+    region = RegionChoiceField(label=_("region"), queryset=Region.objects.none(), streets=True)
     organizations = forms.ModelMultipleChoiceField(
         label=_("organizations covered"),
         queryset=Organization.objects.all(),
@@ -117,7 +113,7 @@ class MoveForm(ScopedForm):
 class InstructorForm(ScopedForm):
     name = forms.CharField(label=_("name"), max_length=50)
     unit = forms.CharField(label=_("unit"), max_length=200, required=False)
-    region = RegionChoiceField(label=_("region"), queryset=Region.objects.none())
+    region = RegionChoiceField(label=_("region"), queryset=Region.objects.none(), streets=True)
     phone = forms.CharField(label=_("phone"), max_length=30, required=False)
 
 
@@ -164,7 +160,7 @@ class ReturnForm(forms.Form):
 
 class WorkStationForm(ScopedForm):
     name = forms.CharField(label=_("name"), max_length=200)
-    region = RegionChoiceField(label=_("region"), queryset=Region.objects.none())
+    region = RegionChoiceField(label=_("region"), queryset=Region.objects.none(), streets=True)
     organizations = forms.ModelMultipleChoiceField(
         label=_("organizations linked"),
         queryset=Organization.objects.all(),

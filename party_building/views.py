@@ -10,7 +10,6 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +18,7 @@ from orgs.exceptions import InvalidState
 from orgs.models import Organization, UserScope
 from orgs.search import name_search_q
 from orgs.web import run_service
-from orgs.widgets import SearchSelectMixin, chosen_and_first
+from orgs.widgets import options_response
 
 from . import forms, selectors, services
 from .filters import CoverageFilterSet, SyncStepFilterSet
@@ -672,7 +671,7 @@ def organization_options(request):
     else:
         choices = selectors.organization_choices(request.user)
     matching = choices.filter(name_search_q(q, code="credit_code")) if q else choices
-    return _options(request, choices, matching)
+    return options_response(request, choices, matching)
 
 
 @login_required
@@ -681,14 +680,4 @@ def node_options(request):
     _require(request, "party:read")
     q = request.GET.get("q", "").strip()
     choices = selectors.node_choices(request.user)
-    return _options(request, choices, choices.filter(name__icontains=q) if q else choices)
-
-
-def _options(request, choices, matching) -> HttpResponse:
-    """The chosen options (the select's own values, sent along), then the first matching others."""
-    chosen = request.GET.getlist(request.GET.get("field", ""))
-    listed = chosen_and_first(choices, chosen, SearchSelectMixin.limit, matching)
-    empty = request.GET.get("empty")
-    rows = [("", "", empty)] if empty is not None else []
-    rows += [(item.pk, " selected" if str(item.pk) in chosen else "", str(item)) for item in listed]
-    return HttpResponse(format_html_join("", '<option value="{}"{}>{}</option>', rows))
+    return options_response(request, choices, choices.filter(name__icontains=q) if q else choices)

@@ -21,6 +21,7 @@ from ..models import AnnualReport, CreditListEntry, Organization, Region, UserSc
 from ..models.annual_reports import REPORT_SECTIONS
 from ..selectors import organizations_visible_to
 from ..web import apply_validation_error, run_service
+from ..widgets import region_select
 from . import selectors, services, spreadsheets
 from .deadlines import deadline_for, report_year_on
 from .forms import (
@@ -327,6 +328,8 @@ def _overview_params(request):
     data = request.GET.copy()
     data.setdefault("year", str(report_year_on(timezone.localdate())))
     form = OverviewForm(data, regions=_regions_for(access))
+    regions = Region.objects.filter(code__startswith=access.region_code).exclude(level=Region.Level.STREET)
+    form.fields["region"].widget = region_select(regions, data.get("region", ""), empty_label=_("All"))
     if not form.is_valid():
         return form, report_year_on(timezone.localdate()), "", ""
     return form, form.cleaned_data["year"], form.cleaned_data["region"], form.cleaned_data["state"]

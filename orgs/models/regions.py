@@ -37,6 +37,11 @@ class Region(models.Model):
         return self.full_name or self.name
 
     @property
+    def choice_label(self) -> str:
+        """As a select lists it: 江苏省苏州市 (3205)."""
+        return f"{self.full_name or self.name} ({self.code})"
+
+    @property
     def county_code(self) -> str:
         """The 6-digit county code used in credit codes (a city or province pads with zeros)."""
         return self.code[:6].ljust(6, "0")
