@@ -13,9 +13,9 @@ from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.utils import AttributeDict, signature
 
+from . import selectors
 from .frames import with_headroom
 from .models import Organization
-from .selectors import ordered_by_text
 
 STATUS_BADGES = {
     Organization.Status.ACTIVE: "text-bg-success",
@@ -283,11 +283,13 @@ class OrganizationTable(PortalTable):
         order_by = ("name",)
 
     def order_name(self, queryset, is_descending):
-        return ordered_by_text(queryset, ("name",), descending=is_descending, rows=self.row_count()), True
+        sort = self.row_count() <= selectors.SORTED_ROWS
+        return selectors.ordered_by_text(queryset, ("name",), descending=is_descending, sort=sort), True
 
     def order_credit_code(self, queryset, is_descending):
         fields = ("credit_code", "filing_number")
-        return ordered_by_text(queryset, fields, descending=is_descending, rows=self.row_count()), True
+        sort = self.row_count() <= selectors.SORTED_ROWS
+        return selectors.ordered_by_text(queryset, fields, descending=is_descending, sort=sort), True
 
     def render_credit_code(self, record):
         return record.credit_code or record.filing_number or "—"

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from orgs.access import Access, access_for
 from orgs.models import AnnualReport, Organization, Region, UserScope
-from orgs.selectors import organizations_visible_to
+from orgs.selectors import in_name_order, organizations_visible_to
 
 from .models import (
     Assignment,
@@ -190,13 +190,8 @@ def node_choices(user) -> QuerySet[PartyOrganization]:
 
 def organization_choices(user) -> QuerySet[Organization]:
     """Organizations a party-building form may name: those the caller sees that exist today, by name."""
-    return (
-        organizations_visible_to(user)
-        .filter(existing_organization_q(timezone.localdate()))
-        .select_related(None)
-        .only("id", "name")
-        .order_by("name", "id")
-    )
+    existing = organizations_visible_to(user).filter(existing_organization_q(timezone.localdate()))
+    return in_name_order(existing.select_related(None).only("id", "name"), user=user)
 
 
 def free_organization_choices(user, *, node: PartyOrganization | None = None) -> QuerySet[Organization]:
