@@ -107,9 +107,11 @@ class PortalTable(tables.Table):
     per-cell `inspect.signature` and the per-cell parsing of each accessor are gone (`_Cells`; the cost of a
     25-row queue page is in bench/README.md)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, row_count: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = _Rows(data=self.data, table=self, pinned_data=self.pinned_data)
+        if row_count is not None:  # counted already (a page's summary): not counted again
+            self.data._length = row_count
 
     def row_count(self) -> int:
         """The number of rows, counted once: django-tables2's paginator reads the same cached count."""

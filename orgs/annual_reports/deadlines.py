@@ -13,7 +13,7 @@ from datetime import date
 from django.conf import settings
 from django.core.mail import get_connection, send_mass_mail
 from django.db import transaction
-from django.db.models import Exists, Min, OuterRef, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,12 +53,17 @@ def years_later(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def due_organizations(year: int) -> QuerySet[Organization]:
-    """Organizations that owe a report for `year`."""
-    return Organization.objects.filter(
+def due_q(year: int) -> Q:
+    """The organizations that owe a report for `year`, as a condition on organizations."""
+    return Q(
         status__in=(Organization.Status.ACTIVE, Organization.Status.ABNORMAL),
         registered_on__lte=date(year, 12, 31),
     )
+
+
+def due_organizations(year: int) -> QuerySet[Organization]:
+    """Organizations that owe a report for `year`."""
+    return Organization.objects.filter(due_q(year))
 
 
 def filed_report(year: int):

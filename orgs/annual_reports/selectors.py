@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_datetime
 from ..access import access_for
 from ..models import AnnualReport, CreditListEntry, Organization, Rating, ReportReview, UserScope
 from ..selectors import filtered, history_of, organizations_visible_to
-from .deadlines import FILED, IN_REVIEW, deadline_for, due_organizations
+from .deadlines import FILED, IN_REVIEW, deadline_for, due_q
 from .filters import AnnualReportFilterSet, CreditListEntryFilterSet, RatingFilterSet
 
 Kind = UserScope.Kind
@@ -143,7 +143,7 @@ def filing_overview(*, user, year: int, region: str = "", state: str = "", today
     report = AnnualReport.objects.filter(organization=OuterRef("pk"), year=year)
     qs = (
         organizations_visible_to(user)
-        .filter(pk__in=due_organizations(year).values("pk"))
+        .filter(due_q(year))
         .annotate(
             report_status=Subquery(report.values("status")[:1]), report_id=Subquery(report.values("pk")[:1])
         )

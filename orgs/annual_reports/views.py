@@ -347,7 +347,7 @@ def overview(request):
     counts, organizations = selectors.filing_overview(
         user=request.user, year=year, region=region, state=state
     )
-    table = OverviewTable(organizations)
+    table = OverviewTable(organizations, row_count=None if state else counts["total"])
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     access = access_for(request.user)
     context = {

@@ -100,3 +100,17 @@ def test_the_same_number_of_queries_for_10_and_100_rows(client, registrar_gusu, 
     after = {url: _count(api, url, {"page_size": 200}) for url in API_LISTS}
     after |= {url: _count(client, url) for url in PAGES}
     assert after == before
+
+
+@pytest.mark.parametrize(("state", "counts"), [("", 1), ("not_filed", 2)])
+def test_the_overview_counts_the_due_organizations_once(registrar_gusu, unit, state, counts):
+    from django.test import Client
+
+    _rows(12, unit)
+    client = Client()
+    client.force_login(registrar_gusu)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/annual-reports/", {"year": YEAR, "state": state})
+        sql = [query["sql"] for query in captured.captured_queries]
+    assert response.status_code == 200
+    assert sum(q.startswith('SELECT COUNT(*) AS "__count" FROM "orgs_organization"') for q in sql) == counts
