@@ -144,7 +144,7 @@ def _org_scope(user, field: str) -> Q:
     """Q on an organization FK `field` restricting to what the caller may see."""
     access = access_for(user)
     if _sees_region(access):
-        return Q(**{f"{field}__region__code__startswith": access.region_code})
+        return access.region_q(f"{field}__region")  # the whole country: no condition (and no join)
     if access.kind is None:
         return Q(pk__in=[])
     return Q(**{f"{field}__in": organizations_visible_to(user).values("pk")})

@@ -17,6 +17,7 @@ from orgs.access import access_for
 from orgs.exceptions import InvalidState
 from orgs.models import Organization, UserScope
 from orgs.search import name_search_q
+from orgs.selectors import in_name_order
 from orgs.web import run_service
 from orgs.widgets import options_response
 
@@ -568,7 +569,10 @@ def leaders(request):
     organization_id = request.GET.get("organization")
     if organization_id and organization_id.isdigit():
         queryset = queryset.filter(organization_id=int(organization_id))
-    page = _page(request, queryset.order_by("organization__name", "organization_id", "position", "id"))
+    by_organization = ("organization_id", "position", "id")
+    page = _page(
+        request, in_name_order(queryset, user=request.user, name="organization__name", then=by_organization)
+    )
     visible = selectors.party_membership_visible_ids(
         request.user, {leader.organization_id for leader in page}
     )
@@ -601,8 +605,11 @@ def leaders(request):
 def leaders_export(request):
     """CSV of leaders; the party-membership columns only for rows the caller may see, empty otherwise."""
     _require(request, "orgs:read")
-    queryset = selectors.leaders_visible_to(request.user).order_by(
-        "organization__name", "organization_id", "id"
+    queryset = in_name_order(
+        selectors.leaders_visible_to(request.user),
+        user=request.user,
+        name="organization__name",
+        then=("organization_id", "id"),
     )
     organization_id = request.GET.get("organization")
     if organization_id and organization_id.isdigit():
