@@ -22,6 +22,8 @@ PAGES = [
     ("registry of the province {province}", "/organizations/?region={province}"),
     ("filing overview", "/annual-reports/"),
     ("party work stations", "/party/stations/"),
+    ("party leaders", "/party/leaders/"),
+    ("fee cases", "/fees/"),
 ]
 
 
@@ -33,7 +35,7 @@ def main():
     parser.add_argument("--city", default="3205")
     args = parser.parse_args()
     require_postgres()
-    roles = ["registrar", "statistician", "party_officer"]
+    roles = ["registrar", "statistician", "party_officer", "supervisor"]
     load_before = [round(x, 2) for x in os.getloadavg()]
     cases = []
     for scope, region in ((f"city {args.city}", args.city), ("country", None)):

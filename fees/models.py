@@ -91,6 +91,7 @@ class FeeCase(ChoiceLabels, models.Model):
         indexes = [
             models.Index(fields=["status", "deadline"], name="feecase_status_deadline"),
             models.Index(fields=["updated_at", "id"], name="feecase_updated_id"),
+            models.Index(fields=["created_at", "id"], name="feecase_created_id"),  # the list's order
             models.Index(fields=["closed_at"], name="feecase_closed"),
         ]
         verbose_name = _("fee case")
