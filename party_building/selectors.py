@@ -561,6 +561,18 @@ def coverage(
     return {"region": region, "results": [_row(r, region=region, **{group_by: r[group_by]}) for r in grouped]}
 
 
+def coverage_total(rows: list[dict], *, region: str) -> dict:
+    """The coverage of a region from its rows by `group_by` (they add up to it): the page shows both and
+    saves a pass over the region's organizations (6.3 s for the whole country)."""
+    counts = {
+        "denominator": sum(row["org_coverage"]["denominator"] for row in rows),
+        "org_numerator": sum(row["org_coverage"]["numerator"] for row in rows),
+        "work_numerator": sum(row["work_coverage"]["numerator"] for row in rows),
+        "cross_numerator": sum(row["cross_appointment"]["numerator"] for row in rows),
+    }
+    return _row(counts, region=region)
+
+
 # Worklists behind the coverage
 
 

@@ -209,8 +209,8 @@ def coverage(request):
     _require(request, "party:read")
     params = _coverage_params(request)
     form = params.pop("form")
-    total = selectors.coverage(user=request.user, **params)
     by_region = selectors.coverage(user=request.user, group_by="region", **params)["results"]
+    total = selectors.coverage_total(by_region, region=params["region"])
     by_type = selectors.coverage(user=request.user, group_by="org_type", **params)["results"]
     labels = dict(Organization.OrgType.choices)
     for row in by_type:

@@ -321,3 +321,16 @@ def test_station_list_adds_up_equal_yearly_amounts(party_officer_city, gusu_org,
     response = browser(party_officer_city).get("/party/stations/")
     (row,) = list(response.context["page"])
     assert (row.org_count, row.funding_total) == (2, Decimal("200000.00"))
+
+
+def test_the_coverage_pages_total_is_the_sum_of_its_regions(party_officer_city):
+    from party_building.selectors import coverage
+
+    covered = [make_org("320508", name="姑苏覆盖协会"), make_org("3205", name="市本级覆盖协会")]
+    make_org("320506", name="吴中未覆盖协会")
+    make_org("3205", name="市本级未覆盖基金会", org_type="foundation")
+    make_node("支部", "branch", "3205", organizations=covered, secretary="王书记")
+    response = browser(party_officer_city).get("/party/coverage/")
+    expected = coverage(user=party_officer_city, region="3205")
+    assert response.context["total"] == expected
+    assert expected["org_coverage"] == {"numerator": 2, "denominator": 4, "rate": 0.5}
