@@ -115,7 +115,7 @@ class Organization(ChoiceLabels, models.Model):
     deregistered_on = models.DateField(_("deregistered on"), null=True, blank=True)
     status_reason = models.CharField(_("reason for the status"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # indexed with id: org_updated_id
     history = HistoricalRecords(excluded_fields=["name_initials", "updated_at"])
 
     class Meta:
