@@ -33,6 +33,11 @@ def test_registrar_filters_registers_and_sees_the_history(
     expect(table).to_contain_text(gusu_org.name)
     expect(table).to_contain_text(wuzhong_org.name)
     filters = page.get_by_role("search")
+    # The region select lists the first regions of the scope; typing in its search box asks for the others.
+    region_options = filters.locator('select[name="region"] option')
+    filters.get_by_role("searchbox", name="搜索选项").first.fill("姑苏")
+    expect(region_options).to_have_count(2)  # 全部, 江苏省苏州市姑苏区 (320508)
+    expect(region_options.nth(1)).to_have_text("江苏省苏州市姑苏区 (320508)")
     filters.locator('select[name="region"]').select_option("320508")
     filters.locator('button[type="submit"]').click()
     expect(table).not_to_contain_text(wuzhong_org.name)
@@ -40,7 +45,7 @@ def test_registrar_filters_registers_and_sees_the_history(
     expect(page).to_have_url(re.compile(r"region=320508"))
 
     # The search box narrows by name (pinyin initials and credit codes work too).
-    filters.locator('input[name="q"]').fill("光伏")
+    filters.get_by_role("searchbox", name="名称、信用代码或拼音首字母").fill("光伏")
     filters.locator('select[name="region"]').select_option("")
     filters.locator('button[type="submit"]').click()
     expect(table).to_contain_text(wuzhong_org.name)
