@@ -481,12 +481,23 @@ class DroppedIndexes:
             "(SELECT conname FROM pg_constraint) ORDER BY indexname",
             [table],
         ).fetchall()
+        # An expression index's own statistics target (orgs/0007) goes with the index: set it again after.
+        self.statistics = conn.execute(
+            "SELECT c.relname, a.attnum, a.attstattarget FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_attribute a ON a.attrelid = c.oid WHERE i.indrelid = %s::regclass AND a.attstattarget > 0",
+            [table],
+        ).fetchall()
         self.saved = OUT / f"indexes-{table}.sql"
         self.seconds = 0.0
 
+    def alter_statistics(self) -> list[str]:
+        return [f'ALTER INDEX "{n}" ALTER COLUMN {c} SET STATISTICS {t};\n' for n, c, t in self.statistics]
+
     def __enter__(self):
         OUT.mkdir(exist_ok=True)
-        self.saved.write_text("".join(f"{d};\n" for _n, d in self.definitions))
+        self.saved.write_text(
+            "".join(f"{d};\n" for _n, d in self.definitions) + "".join(self.alter_statistics())
+        )
         for name, _definition in self.definitions:
             self.conn.execute(f'DROP INDEX IF EXISTS "{name}"')
         self.conn.commit()
@@ -502,6 +513,9 @@ class DroppedIndexes:
             self.conn.execute(definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
             self.conn.commit()
             print(f"  index {name}: {time.perf_counter() - t:.1f}s", flush=True)
+        for statement in self.alter_statistics():
+            self.conn.execute(statement)
+        self.conn.commit()
         self.saved.unlink(missing_ok=True)
         self.seconds = time.perf_counter() - started
         return False
