@@ -59,6 +59,13 @@ def in_name_order(
     return ordered_by_text(queryset, (name,), descending=False, sort=few, then=then)
 
 
+def regions_in_scope(access, *, streets: bool = False) -> QuerySet[Region]:
+    """The regions a staff member's choices range over: their region and everything under it; streets only
+    where a field takes them."""
+    regions = Region.objects.filter(code__startswith=access.region_code)
+    return regions if streets else regions.exclude(level=Region.Level.STREET)
+
+
 def organizations_visible_to(user) -> QuerySet[Organization]:
     qs = Organization.objects.select_related("region", "supervising_unit")
     access = access_for(user)

@@ -285,13 +285,14 @@ class OrganizationTable(PortalTable):
         order_by = ("name",)
 
     def order_name(self, queryset, is_descending):
-        sort = self.row_count() <= selectors.SORTED_ROWS
-        return selectors.ordered_by_text(queryset, ("name",), descending=is_descending, sort=sort), True
+        return self._by_text(queryset, ("name",), is_descending), True
 
     def order_credit_code(self, queryset, is_descending):
-        fields = ("credit_code", "filing_number")
+        return self._by_text(queryset, ("credit_code", "filing_number"), is_descending), True
+
+    def _by_text(self, queryset, fields, descending):
         sort = self.row_count() <= selectors.SORTED_ROWS
-        return selectors.ordered_by_text(queryset, fields, descending=is_descending, sort=sort), True
+        return selectors.ordered_by_text(queryset, fields, descending=descending, sort=sort)
 
     def render_credit_code(self, record):
         return record.credit_code or record.filing_number or "—"

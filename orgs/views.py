@@ -100,7 +100,7 @@ def _filter_widgets(form, user, access) -> None:
     if access.is_staff_kind:
         form.fields["region"].label = _("Region")
         form.fields["region"].widget = region_select(
-            _regions_of(access), form["region"].value() or "", empty_label=_("All")
+            selectors.regions_in_scope(access), form["region"].value() or "", empty_label=_("All")
         )
     else:
         del form.fields["region"]
@@ -118,11 +118,6 @@ def _filter_widgets(form, user, access) -> None:
     form.fields["q"].widget.attrs.update({"placeholder": _("Name, credit code or pinyin initials")})
 
 
-def _regions_of(access, *, streets: bool = False):
-    regions = Region.objects.filter(code__startswith=access.region_code)
-    return regions if streets else regions.exclude(level=Region.Level.STREET)
-
-
 @login_required
 def region_options(request):
     """htmx: the options of a searchable region select (orgs.widgets.region_select, RegionChoiceField): the
@@ -130,7 +125,7 @@ def region_options(request):
     access = access_for(request.user)
     if not access.is_staff_kind:
         raise PermissionDenied
-    regions = regions_in_order(_regions_of(access, streets=request.GET.get("streets") == "1"))
+    regions = regions_in_order(selectors.regions_in_scope(access, streets=request.GET.get("streets") == "1"))
     q = request.GET.get("q", "").strip()
     if q.isdigit():
         matching = regions.filter(code__startswith=q)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from orgs.access import access_for
 from orgs.forms import RegionChoiceField
 from orgs.models import Organization, Region
+from orgs.selectors import regions_in_scope
 from orgs.widgets import SearchSelect, SearchSelectMultiple, regions_in_order
 
 from .models import (
@@ -26,7 +27,7 @@ class DateInput(forms.DateInput):
 
 
 def _regions(user):
-    return regions_in_order(Region.objects.filter(code__startswith=access_for(user).region_code))
+    return regions_in_order(regions_in_scope(access_for(user), streets=True))
 
 
 class ScopedForm(forms.Form):

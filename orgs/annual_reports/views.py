@@ -19,7 +19,7 @@ from ..codes import normalize_code
 from ..exceptions import InvalidState
 from ..models import AnnualReport, CreditListEntry, Organization, Region, UserScope
 from ..models.annual_reports import REPORT_SECTIONS
-from ..selectors import organizations_visible_to
+from ..selectors import organizations_visible_to, regions_in_scope
 from ..web import apply_validation_error, run_service
 from ..widgets import region_select
 from . import selectors, services, spreadsheets
@@ -312,12 +312,7 @@ def statement(request, pk):
 def _regions_for(access):
     if not access.is_staff_kind:
         return []
-    return list(
-        Region.objects.filter(code__startswith=access.region_code)
-        .exclude(level=Region.Level.STREET)
-        .order_by("code")
-        .values_list("code", "name")
-    )
+    return list(regions_in_scope(access).order_by("code").values_list("code", "name"))
 
 
 def _overview_params(request):
@@ -328,8 +323,9 @@ def _overview_params(request):
     data = request.GET.copy()
     data.setdefault("year", str(report_year_on(timezone.localdate())))
     form = OverviewForm(data, regions=_regions_for(access))
-    regions = Region.objects.filter(code__startswith=access.region_code).exclude(level=Region.Level.STREET)
-    form.fields["region"].widget = region_select(regions, data.get("region", ""), empty_label=_("All"))
+    form.fields["region"].widget = region_select(
+        regions_in_scope(access), data.get("region", ""), empty_label=_("All")
+    )
     if not form.is_valid():
         return form, report_year_on(timezone.localdate()), "", ""
     return form, form.cleaned_data["year"], form.cleaned_data["region"], form.cleaned_data["state"]

@@ -9,6 +9,8 @@ and this migration becomes a no-op. SQLite skips it."""
 
 from django.db import migrations
 
+from orgs.postgres import on_postgresql
+
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS org_name_upper_trgm ON orgs_organization "
@@ -17,17 +19,7 @@ FORWARD = [
 BACKWARD = ["DROP INDEX IF EXISTS org_name_upper_trgm"]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("orgs", "0002_postgres_search_indexes")]
 
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
+    operations = [migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD))]

@@ -5,21 +5,13 @@ leads with it)."""
 
 from django.db import migrations, models
 
+from orgs.postgres import on_postgresql
+
 FORWARD = ["DROP INDEX IF EXISTS org_name_trgm", "DROP INDEX IF EXISTS org_credit_code_prefix"]
 BACKWARD = [
     "CREATE INDEX IF NOT EXISTS org_name_trgm ON orgs_organization USING gin (name gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS org_credit_code_prefix ON orgs_organization (credit_code varchar_pattern_ops)",
 ]
-
-
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return apply
 
 
 class Migration(migrations.Migration):
@@ -31,5 +23,5 @@ class Migration(migrations.Migration):
             name="updated_at",
             field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
         ),
-        migrations.RunPython(run(FORWARD), run(BACKWARD)),
+        migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD)),
     ]

@@ -4,6 +4,8 @@ in one was taken for 10,000 rows and one found in none for 100, whatever its cou
 
 from django.db import migrations
 
+from orgs.postgres import on_postgresql
+
 FORWARD = [
     "ALTER INDEX org_name_upper_trgm ALTER COLUMN 1 SET STATISTICS 1000",
     "ALTER TABLE orgs_organization ALTER COLUMN name_initials SET STATISTICS 1000",
@@ -14,17 +16,7 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("orgs", "0006_unused_indexes")]
 
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
+    operations = [migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD))]
