@@ -40,19 +40,40 @@ def require_postgres() -> None:
 
 def timed(fn, repeat: int = 5, warmup: int = 1) -> dict:
     """Median / p95 / min of `repeat` runs of fn() after `warmup` runs, in milliseconds."""
+    return timed_together({"fn": fn}, repeat, warmup)["fn"]
+
+
+ORDERS = ("series", "turns")
+
+
+def timed_together(
+    fns: dict, repeat: int = 5, warmup: int = 1, digits: int = 1, order: str = "turns"
+) -> dict:
+    """timed() of each of several functions whose times are compared (a request and its SQL, a search and the
+    lookup). `turns`: a, b, c, a, b, c, … — the machine's drift (on these shared 2-CPU machines a median moved
+    by up to 2× within minutes) reaches them alike, and each run follows a different one, as requests do on a
+    server. `series`: all runs of a, then of b, …: each run follows one of its own, with warm caches."""
+    if order == "series":
+        return {name: timed_together({name: fn}, repeat, warmup, digits)[name] for name, fn in fns.items()}
     for _ in range(warmup):
-        fn()
-    samples = []
+        for fn in fns.values():
+            fn()
+    samples = {name: [] for name in fns}
     for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
+        for name, fn in fns.items():
+            started = time.perf_counter()
+            fn()
+            samples[name].append((time.perf_counter() - started) * 1000)
+    return {name: _summary(runs, digits) for name, runs in samples.items()}
+
+
+def _summary(samples: list[float], digits: int) -> dict:
+    samples = sorted(samples)
     return {
-        "median_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(samples[max(math.ceil(len(samples) * 0.95) - 1, 0)], 1),
-        "min_ms": round(samples[0], 1),
-        "runs": repeat,
+        "median_ms": round(statistics.median(samples), digits),
+        "p95_ms": round(samples[max(math.ceil(len(samples) * 0.95) - 1, 0)], digits),
+        "min_ms": round(samples[0], digits),
+        "runs": len(samples),
     }
 
 

@@ -15,7 +15,6 @@ import json
 import os
 import random
 import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -32,7 +31,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from common import capture, replay_json  # noqa: E402
+from common import ORDERS, capture, replay_json, timed_together  # noqa: E402
 from django.db import connection  # noqa: E402
 
 KINDS = ["dues_above_standard", "compulsory_membership", "compulsory_training", "compulsory_evaluation", "events",
@@ -81,22 +80,7 @@ def add_cases(target: int) -> float:
     return time.perf_counter() - started
 
 
-def timed(fn, repeat: int) -> dict:
-    for _ in range(3):
-        fn()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return {
-        "median_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
-    }
-
-
-def case_list(region: str, repeat: int) -> dict:
+def case_list(region: str, repeat: int, order: str = "series") -> dict:
     from rest_framework.test import APIClient
 
     from orgs.models import UserScope
@@ -121,7 +105,8 @@ def case_list(region: str, repeat: int) -> dict:
     # The SQL of the rows served (cases, their outcomes), not the token lookup
     sqls = [q for q in queries if "fees_feecase" in q or "fees_caseoutcome" in q or "fees_caseevent" in q]
 
-    api_time, raw_time = timed(api, repeat), timed(lambda: replay_json(sqls), repeat)
+    times = timed_together({"api": api, "raw": lambda: replay_json(sqls)}, repeat, 3, digits=2, order=order)
+    api_time, raw_time = times["api"], times["raw"]
     return {
         "region": region or "national",
         "api": api_time,
@@ -180,6 +165,7 @@ def main():
     parser.add_argument("--cases", type=int, default=500_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--city", default="3205")
+    parser.add_argument("--order", choices=ORDERS, default="series", help="see common.timed_together")
     parser.add_argument("--populate", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -187,8 +173,8 @@ def main():
     if args.populate is not None:
         populate([] if args.populate == "all" else args.populate.split(","))
         return
-    results = {"cases": args.cases, "load_seconds": round(add_cases(args.cases), 1)}
-    results["case_list"] = [case_list(args.city, args.repeat), case_list("", args.repeat)]
+    results = {"cases": args.cases, "order": args.order, "load_seconds": round(add_cases(args.cases), 1)}
+    results["case_list"] = [case_list(region, args.repeat, args.order) for region in (args.city, "")]
     # Nationwide campaigns (no region): one over the categories that hold about 100,000 live organizations,
     # one over every live organization of the country.
     results["campaign_open"] = [

@@ -18,6 +18,7 @@ import os
 
 from common import (
     HEADER,
+    ORDERS,
     capture,
     line,
     plan,
@@ -27,6 +28,7 @@ from common import (
     staff_client,
     staff_user,
     timed,
+    timed_together,
     write_report,
 )
 from django.conf import settings
@@ -62,7 +64,7 @@ FROM (
 """
 
 
-def coverage_cases(county: str, repeat: int, county_repeat: int, plans: list) -> list[dict]:
+def coverage_cases(county: str, repeat: int, county_repeat: int, plans: list, order: str) -> list[dict]:
     from party_building.selectors import coverage
 
     user = staff_user("national-party-officer", region=None, roles=["party_officer"])
@@ -86,8 +88,16 @@ def coverage_cases(county: str, repeat: int, county_repeat: int, plans: list) ->
             result["work_coverage"]["numerator"],
             result["cross_appointment"]["numerator"],
         )
-        t_sel = timed(selector, runs)
-        t_sql = timed(sql, runs)
+        url = "/api/v1/party/coverage/" + (f"?region={region}" if region else "")
+
+        def api(url=url):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code, response.content[:300])
+            return response
+
+        _, api_queries = capture(api)
+        times = timed_together({"selector": selector, "sql": sql, "api": api}, runs, order=order)
+        t_sel, t_sql, t_api = times["selector"], times["sql"], times["api"]
         main = max(queries, key=len)
         text, indexes, execution = plan(main)
         plans.append(f"=== coverage {label}\n{main}\n\n{text}\n")
@@ -110,15 +120,6 @@ def coverage_cases(county: str, repeat: int, county_repeat: int, plans: list) ->
                 "indexes": indexes,
             }
         )
-        url = "/api/v1/party/coverage/" + (f"?region={region}" if region else "")
-
-        def api(url=url):
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code, response.content[:300])
-            return response
-
-        _, api_queries = capture(api)
-        t_api = timed(api, runs)
         cases.append(
             {
                 "case": f"coverage API {label}: {url}",
@@ -186,6 +187,7 @@ def main():
         "--county-repeat", type=int, default=30, help="runs of the county's cases (milliseconds each)"
     )
     parser.add_argument("--only", default="coverage,subtree")
+    parser.add_argument("--order", choices=ORDERS, default="series", help="see common.timed_together")
     args = parser.parse_args()
     require_postgres()
     from orgs.models import Organization
@@ -202,14 +204,16 @@ def main():
     only = set(args.only.split(","))
     cases = []
     if "coverage" in only:
-        cases += coverage_cases(args.county, args.repeat, args.county_repeat, plans)
+        cases += coverage_cases(args.county, args.repeat, args.county_repeat, plans, args.order)
     if "subtree" in only:
         cases += subtree_cases(args.repeat)
     from common import OUT
 
     OUT.mkdir(exist_ok=True)
     (OUT / "party-plans.txt").write_text("\n".join(plans))
-    write_report("party", {"dataset": sizes, "load_average_before": load_before, "cases": cases})
+    write_report(
+        "party", {"dataset": sizes, "order": args.order, "load_average_before": load_before, "cases": cases}
+    )
     print(HEADER)
     for c in cases:
         print(line(c["case"], c["django"], c.get("sql"), c.get("queries"), c.get("target")))

@@ -28,6 +28,7 @@ os.environ.setdefault("MEDIA_ROOT", "/tmp/bench-media")  # uploaded materials st
 
 from common import (
     HEADER,
+    ORDERS,
     capture,
     line,
     ratio,
@@ -36,7 +37,7 @@ from common import (
     require_postgres,
     staff_client,
     staff_user,
-    timed,
+    timed_together,
     write_report,
 )
 from django.db import connection, transaction
@@ -60,7 +61,7 @@ LIMIT 50
 """
 
 
-def queue_cases(city: str, repeat: int) -> list[dict]:
+def queue_cases(city: str, repeat: int, order: str = "series") -> list[dict]:
     from orgs.registration.selectors import queue_for
 
     cases = []
@@ -80,51 +81,52 @@ def queue_cases(city: str, repeat: int) -> list[dict]:
         (count, page), _ = capture(selector)
         (sql_count, sql_page) = sql()
         same = count == sql_count[0][0] and [a.pk for a in page] == [row[0] for row in sql_page]
-        t_sql = timed(sql, repeat)
-        t_sel = timed(selector, repeat)
-        cases.append(
-            {
-                "case": f"queue selector {label} (count + first 50)",
-                "django": t_sel,
-                "sql": t_sql,
-                "ratio": ratio(t_sel, t_sql),
-                "target": 2,
-                "open_applications": count,
-                "same_result": same,
-            }
-        )
-        for kind, url in (
-            ("queue page", "/registration/"),
-            ("queue API", "/api/v1/registration-applications/?ordering=due_on&page_size=50"),
-        ):
+        runs = {"sql": sql, "selector": selector}
+        queries = {}
+        urls = {
+            "queue page": "/registration/",
+            "queue API": "/api/v1/registration-applications/?ordering=due_on&page_size=50",
+        }
+        for kind, url in urls.items():
 
             def get(url=url, client=client):
                 response = client.get(url)
                 assert response.status_code == 200, (url, response.status_code, response.content[:300])
                 return response
 
-            _, queries = capture(get)
-            t = timed(get, repeat)
-            baseline = t_sql
-            if kind == "queue API":
-                # The API pages by its own ordering (cursor on due_on, id): its baseline is the SQL it ran,
-                # executed by psycopg and dumped to JSON.
-                own = [q for q in queries if "orgs_registrationapplication" in q]
-                baseline = timed(lambda own=own: replay_json(own), repeat)
+            _, queries[kind] = capture(get)
+            runs[kind] = get
+        # The API pages by its own ordering (cursor on due_on, id): its baseline is the SQL it ran, executed by
+        # psycopg and dumped to JSON.
+        own = [q for q in queries["queue API"] if "orgs_registrationapplication" in q]
+        runs["API SQL"] = lambda own=own: replay_json(own)
+        t = timed_together(runs, repeat, order=order)
+        cases.append(
+            {
+                "case": f"queue selector {label} (count + first 50)",
+                "django": t["selector"],
+                "sql": t["sql"],
+                "ratio": ratio(t["selector"], t["sql"]),
+                "target": 2,
+                "open_applications": count,
+                "same_result": same,
+            }
+        )
+        for kind, url in urls.items():
+            baseline = t["API SQL"] if kind == "queue API" else t["sql"]
             cases.append(
                 {
                     "case": f"{kind} {label}: {url}",
-                    "django": t,
+                    "django": t[kind],
                     "sql": baseline,
-                    "ratio": ratio(t, baseline),
+                    "ratio": ratio(t[kind], baseline),
                     "target": 2,
-                    "queries": len(queries),
+                    "queries": len(queries[kind]),
                 }
             )
     return cases
 
 
-# --------------------------------------------------------------------------------------------- approvals
 COUNTIES = ["320505", "320506", "320507", "320508"]
 
 
@@ -310,6 +312,7 @@ def main():
     parser.add_argument("--city", default="3205")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", default="queue,approvals")
+    parser.add_argument("--order", choices=ORDERS, default="series", help="see common.timed_together")
     parser.add_argument("--registrars", type=int, default=20)
     parser.add_argument("--approvals", type=int, default=1000)
     args = parser.parse_args()
@@ -325,10 +328,13 @@ def main():
     only = set(args.only.split(","))
     cases = []
     if "queue" in only:
-        cases += queue_cases(args.city, args.repeat)
+        cases += queue_cases(args.city, args.repeat, args.order)
     if "approvals" in only:
         cases += approvals(args.registrars, args.approvals)
-    write_report("registration", {"dataset": sizes, "load_average_before": load_before, "cases": cases})
+    write_report(
+        "registration",
+        {"dataset": sizes, "order": args.order, "load_average_before": load_before, "cases": cases},
+    )
     print(HEADER)
     for c in cases:
         if "django" in c:

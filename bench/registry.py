@@ -11,56 +11,30 @@ orgs.services.token_issue — one national, region "", and one provincial, regio
 (b) name search `q=` by simplified characters, traditional characters and pinyin initials (each also as
     raw SQL), (c) the credit-code lookup `credit_code=`. Target: search ≤ 3× the credit-code lookup.
 Every case reports median and p95 (ms) over --repeat runs after --warmup runs, the queries per request and
-the plan of its main query (EXPLAIN ANALYZE, full text in bench/out/registry-plans.txt).
+the plan of its main query (EXPLAIN ANALYZE, full text in bench/out/registry-plans.txt). `--order series` (the
+default) times each request and each SQL in a series of its own; `--order turns` times all of them in turns
+(common.timed_together): both sides of every ratio meet the same drift, and no run follows one of its own.
 Figures: a table on stdout and bench/out/registry.json.
 """
 
 import argparse
 import json
-import math
 import os
 import re
-import statistics
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")  # the test client speaks plain HTTP
 
-import django  # noqa: E402
-
-django.setup()
-
+from common import ORDERS, ROOT, timed_together  # noqa: E402  (sets Django up on the bench database)
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 INDEX_USE = re.compile(r"(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\S+)")
 KNOWN = "中国复合材料工业协会"  # generated once by bench/generate.py (KNOWN_NAMES)
-
-
-def timed(fn, repeat: int, warmup: int) -> dict:
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return {
-        "median_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(samples[max(math.ceil(len(samples) * 0.95) - 1, 0)], 2),
-        "min_ms": round(samples[0], 2),
-    }
 
 
 def client_for(region: str):
@@ -116,7 +90,8 @@ def plan(sql: str) -> tuple[str, list[str], float]:
     return "\n".join(lines), indexes, execution
 
 
-def case(name, client, path, params, repeat, warmup, plans, expect=None) -> dict:
+def case(name, client, path, params, plans, expect=None) -> dict:
+    """The request and its SQL, ready to time (`api`, `raw`), with what one request showed."""
     url = f"{path}?{urlencode(params)}" if params else path
 
     def api():
@@ -134,9 +109,6 @@ def case(name, client, path, params, repeat, warmup, plans, expect=None) -> dict
         names = [r["name"] for r in results]
         assert expect in names, f"{name}: {expect} not among {names[:10]}"
     sql = main_query(captured)
-    raw = raw_json(sql)
-    api_time = timed(api, repeat, warmup)
-    raw_time = timed(raw, repeat, warmup)
     text, indexes, execution = plan(sql)
     plans.append(f"=== {name}: {url}\n{sql}\n\n{text}\n")
     return {
@@ -145,12 +117,11 @@ def case(name, client, path, params, repeat, warmup, plans, expect=None) -> dict
         "rows": len(results),
         "queries": len(captured),
         "query_sql": [q["sql"][:300] for q in captured],
-        "api": api_time,
-        "raw_sql_json": raw_time,
-        "api_vs_raw": round(api_time["median_ms"] / raw_time["median_ms"], 2),
         "indexes": indexes,
         "sql_execution_ms": execution,
         "next": body.get("next") if isinstance(body, dict) else None,
+        "api": api,
+        "raw_sql_json": raw_json(sql),
     }
 
 
@@ -161,6 +132,12 @@ def main():
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--city", default="3205")
+    parser.add_argument(
+        "--order",
+        choices=ORDERS,
+        default="series",
+        help="series: each case's runs together; turns: all in turns",
+    )
     parser.add_argument("--org-type", default="social_group")
     parser.add_argument("--status", default="active")
     args = parser.parse_args()
@@ -180,14 +157,11 @@ def main():
     results = []
     listing = {"region": args.city, "org_type": args.org_type, "status": args.status, "page_size": 50}
     for label, client in (("national token", national), (f"token {args.city[:2]}", provincial)):
-        first = case(f"list {args.city} ({label})", client, path, listing, args.repeat, args.warmup, plans)
+        first = case(f"list {args.city} ({label})", client, path, listing, plans)
         results.append(first)
         if first["next"]:
-            nxt = first["next"].split("?", 1)[1]
-            from urllib.parse import parse_qsl
-
-            results.append(case(f"list {args.city} page 2 ({label})", client, path, dict(parse_qsl(nxt)),
-                                 args.repeat, args.warmup, plans))  # fmt: skip
+            nxt = dict(parse_qsl(first["next"].split("?", 1)[1]))
+            results.append(case(f"list {args.city} page 2 ({label})", client, path, nxt, plans))
     searches = [
         ("search simplified", KNOWN),
         ("search traditional", "中國複合材料工業協會"),
@@ -197,11 +171,20 @@ def main():
     ]
     for label, q in searches:
         expect = KNOWN if "broad" not in label else None
-        results.append(case(f"{label} q={q}", national, path, {"q": q, "page_size": 50}, args.repeat, args.warmup,
-                            plans, expect))  # fmt: skip
+        results.append(case(f"{label} q={q}", national, path, {"q": q, "page_size": 50}, plans, expect))
     lookup = case(f"credit code {known['credit_code']}", national, path, {"credit_code": known["credit_code"]},
-                  args.repeat, args.warmup, plans, KNOWN)  # fmt: skip
+                  plans, KNOWN)  # fmt: skip
     results.append(lookup)
+    timings = timed_together(
+        {(i, side): r[side] for i, r in enumerate(results) for side in ("api", "raw_sql_json")},
+        args.repeat,
+        args.warmup,
+        digits=2,
+        order=args.order,
+    )
+    for i, r in enumerate(results):
+        r["api"], r["raw_sql_json"] = timings[i, "api"], timings[i, "raw_sql_json"]
+        r["api_vs_raw"] = round(r["api"]["median_ms"] / r["raw_sql_json"]["median_ms"], 2)
     for r in results:
         if r["case"].startswith("search"):
             r["vs_credit_code"] = round(r["api"]["median_ms"] / lookup["api"]["median_ms"], 2)
@@ -217,6 +200,7 @@ def main():
         "organizations": organizations,
         "repeat": args.repeat,
         "warmup": args.warmup,
+        "order": args.order,
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "cases": results,

@@ -74,7 +74,13 @@ class RegistrationApplication(ChoiceLabels, models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["region", "status"], name="app_region_status"),
+            # Read by code prefix (region LIKE '3205%': a city's queue), which only the pattern operator class
+            # serves under the database's collation; equality too.
+            models.Index(
+                fields=["region", "status"],
+                name="app_region_status",
+                opclasses=["varchar_pattern_ops", "varchar_ops"],
+            ),
             models.Index(fields=["status", "due_on"], name="app_status_due"),
             models.Index(fields=["updated_at", "id"], name="app_updated_id"),
         ]
