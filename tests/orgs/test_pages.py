@@ -92,7 +92,7 @@ def test_logout_is_a_post(registrar_gusu):
         ("applicant", "/registration/"),
     ],
 )
-def test_home_sends_each_persona_to_their_area(request, persona, target):
+def test_home_sends_each_persona_to_their_area(db, request, persona, target):
     response = browser(request.getfixturevalue(persona)).get("/")
     assert response.status_code == 302
     assert response["Location"] == target
