@@ -96,7 +96,7 @@ def application_list(request):
     except ValidationError:
         queryset = App.objects.none()
     filterset.is_valid()
-    table = ApplicationTable(queryset)
+    table = ApplicationTable(selectors.for_table(queryset))
     if access.kind in (Kind.APPLICANT, Kind.ORG):
         table.exclude = ("applicant",)
     RequestConfig(request, paginate=False).configure(table)  # ordering from the request

@@ -218,6 +218,24 @@ def test_unit_queue_queries_do_not_grow(
     assert response.content.decode().count("data-application=") == rows
 
 
+@pytest.mark.parametrize("rows", [10, 100])
+def test_registrar_queue_names_changes_by_their_organization_in_flat_queries(
+    client, applicant, registrar_gusu, gusu_org, rows, django_assert_max_num_queries
+):
+    """A change has no proposed name: the queue shows the organization's, read with the rows (the table reads
+    only the columns it shows)."""
+    App.objects.bulk_create(
+        App(kind="change", applicant=applicant, organization=gusu_org, org_type="social_group",
+            category="industry_association", region_id="320508", status="accepted", proposed={})
+        for _ in range(rows)
+    )  # fmt: skip
+    client.force_login(registrar_gusu)
+    with django_assert_max_num_queries(4):
+        html = client.get("/registration/", {"per_page": 100}).content.decode()
+    assert html.count("data-application=") == rows
+    assert html.count("姑苏区丝绸行业协会") == rows
+
+
 def test_queue_shows_days_left_and_highlights_the_overdue(client, applicant, registrar_gusu):
     today = timezone.localdate()
     late = App.objects.create(
