@@ -127,6 +127,7 @@ def queue_cases(city: str, repeat: int, order: str = "series") -> list[dict]:
     return cases
 
 
+# --------------------------------------------------------------------------------------------- approvals
 COUNTIES = ["320505", "320506", "320507", "320508"]
 
 

@@ -20,7 +20,6 @@ Figures: a table on stdout and bench/out/registry.json.
 import argparse
 import json
 import os
-import re
 import sys
 import time
 from datetime import UTC, datetime
@@ -28,12 +27,11 @@ from urllib.parse import parse_qsl, urlencode
 
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 
-from common import ORDERS, ROOT, timed_together  # noqa: E402  (sets Django up on the bench database)
+from common import ORDERS, ROOT, plan, timed_together  # noqa: E402  (sets Django up on the bench database)
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
-INDEX_USE = re.compile(r"(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\S+)")
 KNOWN = "中国复合材料工业协会"  # generated once by bench/generate.py (KNOWN_NAMES)
 
 
@@ -79,15 +77,6 @@ def raw_json(sql: str):
             return json.dumps([dict(zip(names, row, strict=True)) for row in cursor.fetchall()], default=str)
 
     return run
-
-
-def plan(sql: str) -> tuple[str, list[str], float]:
-    with connection.connection.cursor() as cursor:
-        cursor.execute(b"EXPLAIN (ANALYZE, BUFFERS) " + sql.encode())
-        lines = [row[0] for row in cursor.fetchall()]
-    indexes = sorted({m.group(1) for line in lines for m in INDEX_USE.finditer(line)})
-    execution = next((float(line.split()[2]) for line in lines if line.startswith("Execution Time")), 0.0)
-    return "\n".join(lines), indexes, execution
 
 
 def case(name, client, path, params, plans, expect=None) -> dict:

@@ -61,17 +61,6 @@ def queue_for(*, user, filters) -> QuerySet[App]:
     return qs.order_by(F("due_on").asc(nulls_last=True), "submitted_at", "id")
 
 
-def for_table(applications: QuerySet[App]) -> QuerySet[App]:
-    """The columns the application table shows (tables.ApplicationTable), with the names of the region, the
-    applicant and the organization (a change or deregistration has no proposed name): a 25-row queue page
-    read 80 columns a row, with the unit's and the organization's whole rows."""
-    return (
-        applications.select_related(None)
-        .select_related("region", "applicant", "organization")
-        .only(*TABLE_FIELDS)
-    )
-
-
 TABLE_FIELDS = (
     "kind",
     "proposed_name",
@@ -83,6 +72,17 @@ TABLE_FIELDS = (
     "applicant__username",
     "organization__name",
 )
+
+
+def for_table(applications: QuerySet[App]) -> QuerySet[App]:
+    """The columns the application table shows (tables.ApplicationTable), with the names of the region, the
+    applicant and the organization (a change or deregistration has no proposed name): a 25-row queue page
+    read 80 columns a row, with the unit's and the organization's whole rows."""
+    return (
+        applications.select_related(None)
+        .select_related("region", "applicant", "organization")
+        .only(*TABLE_FIELDS)
+    )
 
 
 def days_left(application, today: date | None = None) -> int | None:
