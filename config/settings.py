@@ -137,9 +137,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions are read from the shared cache and written through to the database. Not with the local-memory
     # cache: each process would keep its own copy, and a logout in one would not reach the others.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "orgs.sessions.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "orgs.sessions.db"
 
 AUTHENTICATION_BACKENDS = ["orgs.backends.ScopedModelBackend"]  # the user and their scope in one query
 AUTH_PASSWORD_VALIDATORS = [

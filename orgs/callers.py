@@ -1,13 +1,15 @@
 """The caller of a request, loaded with its scope by a statement written once per process.
 
-Every API call looks up its token (with the token's user and the user's scope) and every page its session's
-user (with the scope). Built by the ORM, each lookup spent as long compiling its query as PostgreSQL spent
+Every API call looks up its token (with the token's user and the user's scope) and every page its session and
+the session's user (with the scope). Built by the ORM, each lookup spent as long compiling its query as PostgreSQL spent
 running it, 0.3–0.4 ms each (bench/README.md). Here the statement is written once from the models' tables and
 columns; a row becomes the instances `select_related` makes: `Model.from_db` on the values after each
 field's database converters, the related instances cached on one another."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.db import connections, router
+from django.utils import timezone
 
 from .models import ApiToken, UserScope
 
@@ -104,6 +106,14 @@ _USER = _JoinedLookup(
 )
 
 
+_SESSION_EXPIRES = Session._meta.get_field("expire_date")
+_SESSION = _JoinedLookup(
+    (Session, "d"),
+    joins=[],
+    where=[("d", Session._meta.pk, "= %s"), ("d", _SESSION_EXPIRES, "> %s")],
+)
+
+
 def _attach_scope(user, scope) -> None:
     """user.scope as select_related("scope") leaves it: the scope, or a cached None (DoesNotExist on access)."""
     _SCOPE_USER.remote_field.set_cached_value(user, scope)
@@ -130,3 +140,11 @@ def user_with_scope(user_id) -> object | None:
     user, scope = found
     _attach_scope(user, scope)
     return user
+
+
+def live_session(session_key: str) -> Session | None:
+    """The session of that key, unless it has expired."""
+    connection = connections[router.db_for_read(Session)]
+    now = _SESSION_EXPIRES.get_db_prep_value(timezone.now(), connection)
+    found = _SESSION.fetch([session_key, now])
+    return None if found is None else found[0]

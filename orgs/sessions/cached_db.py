@@ -1,0 +1,7 @@
+from django.contrib.sessions.backends import cached_db
+
+from . import ReadByKey
+
+
+class SessionStore(ReadByKey, cached_db.SessionStore):
+    pass
