@@ -1,5 +1,4 @@
 import django_tables2 as tables
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.tables import DateColumn, PortalTable
@@ -7,12 +6,8 @@ from orgs.tables import DateColumn, PortalTable
 from .models import FeeCase
 
 
-def _row_class(record) -> str:
-    overdue = (
-        record.status == FeeCase.Status.RECTIFYING
-        and record.deadline
-        and record.deadline < timezone.localdate()
-    )
+def _row_class(record, table) -> str:
+    overdue = record.status == FeeCase.Status.RECTIFYING and record.deadline and record.deadline < table.today
     return "table-danger" if overdue else ""
 
 

@@ -1,5 +1,4 @@
 import django_tables2 as tables
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -29,8 +28,8 @@ def status_badge(application) -> str:
     )
 
 
-def _row_class(record, **kwargs):
-    if record.due_on and record.status == App.Status.ACCEPTED and record.due_on < timezone.localdate():
+def _row_class(record, table, **kwargs):
+    if record.due_on and record.status == App.Status.ACCEPTED and record.due_on < table.today:
         return "table-danger portal-overdue"
     return ""
 
@@ -83,7 +82,7 @@ class ApplicationTable(PortalTable):
     def render_days_left(self, record):
         if record.due_on is None:
             return "—"
-        days = (record.due_on - timezone.localdate()).days
+        days = (record.due_on - self.today).days
         css = (
             "text-danger fw-bold" if days < 0 else ("text-warning-emphasis fw-semibold" if days <= 3 else "")
         )

@@ -130,3 +130,40 @@ def test_rows_that_are_not_model_instances_are_the_stock_rows(db):
     stock, ours = tbodies(lambda: _PlainTable(rows))
     assert stock == ours
     assert "协会&lt;一&gt;" in ours and ours.count("<tr") == 2
+
+
+class _LinkTable(PortalTable):
+    """Links to a detail page by the record's id (reversed once per table) and by keyword (reversed per row)."""
+
+    name = tables.Column(linkify=("registry:detail", [tables.A("pk")]))
+    by_keyword = tables.Column(
+        accessor="credit_code", linkify={"viewname": "registry:detail", "kwargs": {"pk": tables.A("pk")}}
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["name"]
+
+
+def test_a_link_by_id_is_reversed_once_per_table_and_others_per_row(gusu_org, wuzhong_org, monkeypatch):
+    import django_tables2.columns.base
+
+    make_org("320508", name="第三个协会", org_type="social_group", category="community")
+    real = django_tables2.columns.base.reverse
+    calls = []
+    monkeypatch.setattr(
+        django_tables2.columns.base,
+        "reverse",
+        lambda *a, **k: calls.append(k.get("args") or k["kwargs"]) or real(*a, **k),
+    )
+    table = _LinkTable(Organization.objects.order_by("pk"))
+    body = table.body_html()
+    ids = list(Organization.objects.order_by("pk").values_list("pk", flat=True))
+    by_id = [c for c in calls if isinstance(c, list)]
+    assert by_id == [[ids[0]]]  # the first row's URL, checked against the marker's; no other row reversed
+    assert [c for c in calls if isinstance(c, dict)] == [{"pk": pk} for pk in ids]
+    for pk in ids:
+        assert body.count(f'href="/organizations/{pk}/"') == 2
+    monkeypatch.undo()
+    stock, ours = tbodies(lambda: _LinkTable(Organization.objects.order_by("pk")))
+    assert stock == ours
