@@ -34,6 +34,12 @@ from .serializers import (
 )
 
 WRITE = "fees:write"
+# The organization's columns a case list does not show (it shows the name: `organization_name`).
+ORGANIZATION_UNREAD = [
+    f"organization__{field.name}"
+    for field in Organization._meta.concrete_fields
+    if field.name not in ("id", "name")
+]
 
 
 class FeeCaseViewSet(
@@ -70,6 +76,8 @@ class FeeCaseViewSet(
         cases = (
             selectors.cases_visible_to(self.request.user).select_related(None).select_related("organization")
         )
+        if self.action == "list":
+            cases = cases.defer(*ORGANIZATION_UNREAD)  # a list shows the name only; the actions may read more
         return cases.prefetch_related(
             prefetch_rows("outcomes"), prefetch_rows("events", CaseEvent.objects.select_related("actor"))
         )

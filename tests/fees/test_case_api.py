@@ -361,4 +361,8 @@ def test_case_list_queries_do_not_grow(supervisor_city, rows, django_assert_max_
         open_case(organization)
     with django_assert_max_num_queries(8):
         response = as_user(supervisor_city).get(CASES, {"page_size": 200})
-    assert len(response.json()["results"]) == rows
+    results = response.json()["results"]
+    assert len(results) == rows
+    assert {(r["organization"], r["organization_name"]) for r in results} == {
+        (organization.pk, organization.name)
+    }
