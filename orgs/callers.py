@@ -1,8 +1,8 @@
 """The caller of a request, loaded with its scope by a statement written once per process.
 
 Every API call looks up its token (with the token's user and the user's scope) and every page its session and
-the session's user (with the scope). Built by the ORM, each lookup spent as long compiling its query as PostgreSQL spent
-running it, 0.3–0.4 ms each (bench/README.md). Here the statement is written once from the models' tables and
+the session's user (with the scope). Built by the ORM, each lookup spent as long compiling its query as
+PostgreSQL spent running it, 0.3–0.4 ms each (bench/README.md). Here the statement is written once from the models' tables and
 columns; a row becomes the instances `select_related` makes: `Model.from_db` on the values after each
 field's database converters, the related instances cached on one another."""
 

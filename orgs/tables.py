@@ -256,9 +256,10 @@ class _Href:
             return link.compose_url(**kwargs)
         url = f"{self.prefix}{value}{self.suffix}"
         if not self.checked:
-            if url != link.compose_url(**kwargs):
+            reversed_url = link.compose_url(**kwargs)
+            if url != reversed_url:
                 self.attribute = None  # a converter that writes integers its own way: reverse every row
-                return link.compose_url(**kwargs)
+                return reversed_url
             self.checked = True
         return url
 

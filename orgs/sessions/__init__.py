@@ -1,5 +1,5 @@
 """Django's database sessions (`db`, `cached_db`), each read by its key with the statement of orgs.callers:
-the ORM spent twice as long building that query as the database spent answering it (bench/README.md)."""
+through the ORM the read took 1.2–1.4 ms of a request's CPU, with it 0.6 ms (bench/README.md)."""
 
 from ..callers import live_session
 
