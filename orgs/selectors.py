@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, F, Func, QuerySet
 
-from .access import access_for
+from .access import Access, access_for
 from .codes import mask_id_number
 from .filters import OrganizationFilterSet, SupervisingUnitFilterSet
 from .hooks import ORGANIZATION_SCOPE_HOOKS
@@ -67,8 +67,12 @@ def regions_in_scope(access, *, streets: bool = False) -> QuerySet[Region]:
 
 
 def organizations_visible_to(user) -> QuerySet[Organization]:
+    return organizations_of_access(access_for(user))
+
+
+def organizations_of_access(access: Access) -> QuerySet[Organization]:
+    """organizations_visible_to for an Access: what a caller sees depends on nothing else (and the day)."""
     qs = Organization.objects.select_related("region", "supervising_unit")
-    access = access_for(user)
     for hook in ORGANIZATION_SCOPE_HOOKS:
         narrowed = hook(access, qs)
         if narrowed is not None:

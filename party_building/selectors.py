@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from functools import lru_cache
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import (
     BooleanField,
     Case,
@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from orgs.access import Access, access_for
 from orgs.models import AnnualReport, Organization, Region, UserScope
-from orgs.selectors import in_name_order, organizations_visible_to
+from orgs.selectors import in_name_order, organizations_of_access, organizations_visible_to
 
 from .models import (
     Assignment,
@@ -488,11 +488,10 @@ COVERAGE_COUNTS = {
 }
 
 
-def coverage_counts(
+def coverage_statement(
     organizations: QuerySet, *, on: date, keys: tuple[str, ...] = (), fence: bool = False
-) -> list[dict]:
-    """The coverage counts of the organizations registered on `on` (see coverage_base), grouped by `keys`
-    (fields or annotations of `organizations`).
+) -> tuple[str, tuple]:
+    """The SQL and parameters of coverage_counts.
 
     Unfenced, PostgreSQL flattens the subquery and each FILTER clause runs the EXISTS it needs, probing the
     indexes per organization. `fence` (OFFSET 0) evaluates each flag once per organization and lets
@@ -510,10 +509,25 @@ def coverage_counts(
     columns = [f"q.{connection.ops.quote_name(key)}" for key in keys]
     counts = [f"{expression} AS {name}" for name, expression in COVERAGE_COUNTS.items()]
     group = f" GROUP BY {', '.join(columns)} ORDER BY {', '.join(columns)}" if keys else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns + counts)} FROM ({sql}{fence_sql}) q{group}", params)
+    return f"SELECT {', '.join(columns + counts)} FROM ({sql}{fence_sql}) q{group}", tuple(params)
+
+
+def run_coverage_statement(
+    statement: tuple[str, tuple], *, keys: tuple[str, ...] = (), using: str
+) -> list[dict]:
+    with connections[using].cursor() as cursor:
+        cursor.execute(*statement)
         names = [*keys, *COVERAGE_COUNTS]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def coverage_counts(
+    organizations: QuerySet, *, on: date, keys: tuple[str, ...] = (), fence: bool = False
+) -> list[dict]:
+    """The coverage counts of the organizations registered on `on` (see coverage_base), grouped by `keys`
+    (fields or annotations of `organizations`); see coverage_statement."""
+    statement = coverage_statement(organizations, on=on, keys=keys, fence=fence)
+    return run_coverage_statement(statement, keys=keys, using=organizations.db)
 
 
 def _row(values: dict, **keys) -> dict:
@@ -539,26 +553,46 @@ def coverage(
     (plus a row for the organizations registered at the level itself, region = the queried code), by type
     or by category. Rows add up to the total. A few queries, whatever the number of organizations."""
     on = on or timezone.localdate()
-    organizations = organizations_visible_to(user).filter(region__code__startswith=region)
-    if org_type:
-        organizations = organizations.filter(org_type=org_type)
-    if category:
-        organizations = organizations.filter(category=category)
-    fence = not region  # the whole country: see coverage_counts
+    access = access_for(user)
+    using = router.db_for_read(Organization)
+    statement, keys = _live_coverage_statement(
+        access, timezone.localdate(), region, org_type, category, group_by, on, using
+    )
+    rows = run_coverage_statement(statement, keys=keys, using=using)
     if not group_by:
-        return _row(coverage_counts(organizations, on=on, fence=fence)[0], region=region)
+        return _row(rows[0], region=region)
     if group_by == "region":
-        width = NEXT_LEVEL[len(region)]
-        rows = coverage_counts(
-            organizations.annotate(_key=Substr("region_id", 1, width)), on=on, keys=("_key",), fence=fence
-        )
         names = dict(Region.objects.filter(code__in=[r["_key"] for r in rows]).values_list("code", "name"))
         return {
             "region": region,
             "results": [_row(r, region=r["_key"], name=names.get(r["_key"], "")) for r in rows],
         }
-    grouped = coverage_counts(organizations, on=on, keys=(group_by,), fence=fence)
-    return {"region": region, "results": [_row(r, region=region, **{group_by: r[group_by]}) for r in grouped]}
+    return {"region": region, "results": [_row(r, region=region, **{group_by: r[group_by]}) for r in rows]}
+
+
+@lru_cache(maxsize=256)
+def _live_coverage_statement(
+    access: Access,
+    today: date,
+    region: str,
+    org_type: str,
+    category: str,
+    group_by: str,
+    on: date,
+    using: str,
+) -> tuple[tuple[str, tuple], tuple[str, ...]]:
+    """coverage()'s statement and keys, built once per caller's access and parameters (what the caller sees
+    depends only on the access and the day): building it took 1.0 ms of a county's 2.3 ms of CPU."""
+    organizations = organizations_of_access(access).using(using).filter(region__code__startswith=region)
+    if org_type:
+        organizations = organizations.filter(org_type=org_type)
+    if category:
+        organizations = organizations.filter(category=category)
+    fence = not region  # the whole country: see coverage_statement
+    keys = ("_key",) if group_by == "region" else ((group_by,) if group_by else ())
+    if group_by == "region":
+        organizations = organizations.annotate(_key=Substr("region_id", 1, NEXT_LEVEL[len(region)]))
+    return coverage_statement(organizations, on=on, keys=keys, fence=fence), keys
 
 
 def coverage_total(rows: list[dict], *, region: str) -> dict:

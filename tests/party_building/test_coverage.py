@@ -7,7 +7,7 @@ from django.utils import timezone
 from orgs.models import AnnualReport, Organization
 from party_building.models import PartyMemberRecord, Visit
 from party_building.selectors import coverage_stat_rows
-from tests.factories import as_token, as_user, make_org
+from tests.factories import as_token, as_user, make_org, make_person
 
 from .conftest import make_instructor
 
@@ -72,6 +72,20 @@ def test_coverage_scope_and_validation(party_officer_wuzhong, registrar_city, wo
     assert client.get(URL, {"region": "32050"}).status_code == 400
     assert as_user(registrar_city).get(URL).status_code == 403
     assert as_token(scopes=["party:read"], region="3205").get(URL).status_code == 200
+
+
+def test_each_instructor_login_counts_only_their_own_organizations(instructor_user, world):
+    """Two instructors with the same region and role: each one's figures are their own assignments', and
+    ending an assignment changes the next answer (the statement is built once per caller, not per region)."""
+    other_user = make_person("instructor_wang", kind="staff", region_code="3205", roles=["instructor"])
+    make_instructor("李指导", user=instructor_user, organizations=[world["g"][0], world["g"][4]])
+    other = make_instructor("王指导", user=other_user, organizations=[world["w"][0]])
+    mine = as_user(instructor_user).get(URL, {"region": "3205"}).json()
+    assert figures(mine) == (1, 2, 2)  # 姑苏甲 (its own branch) and 姑苏戊 (now an instructor's)
+    theirs = as_user(other_user).get(URL, {"region": "3205"}).json()
+    assert figures(theirs) == (1, 1, 1)
+    other.assignments.update(to_date=timezone.localdate() - timedelta(days=1))
+    assert figures(as_user(other_user).get(URL, {"region": "3205"}).json()) == (0, 0, 0)
 
 
 def test_coverage_queries_do_not_grow(party_officer_city, world, django_assert_max_num_queries):
