@@ -590,10 +590,11 @@ def _live_coverage_statement(
         organizations = organizations.filter(org_type=org_type)
     if category:
         organizations = organizations.filter(category=category)
-    fence = not region  # the whole country: see coverage_statement
-    keys = ("_key",) if group_by == "region" else ((group_by,) if group_by else ())
+    keys = (group_by,) if group_by else ()
     if group_by == "region":
         organizations = organizations.annotate(_key=Substr("region_id", 1, NEXT_LEVEL[len(region)]))
+        keys = ("_key",)
+    fence = not region  # the whole country: see coverage_statement
     return coverage_statement(organizations, on=on, keys=keys, fence=fence), keys
 
 
