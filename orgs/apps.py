@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OrgsConfig(AppConfig):
     name = "orgs"
     verbose_name = _("Registry of social organizations")
+
+    def ready(self):
+        from .callers import connect_token_cache
+
+        connect_token_cache()

@@ -6,9 +6,14 @@ PostgreSQL spent running it, 0.3–0.4 ms each (bench/README.md). Here the state
 columns; a row becomes the instances `select_related` makes: `Model.from_db` on the values after each
 field's database converters, the related instances cached on one another."""
 
+import time
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.db import connections, router
+from django.core.cache import cache
+from django.db import connections, router, transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from .models import ApiToken, UserScope
@@ -148,3 +153,64 @@ def live_session(session_key: str) -> Session | None:
     now = _SESSION_EXPIRES.get_db_prep_value(timezone.now(), connection)
     found = _SESSION.fetch([session_key, now])
     return None if found is None else found[0]
+
+
+def token_cache_key(key_hash: str) -> str:
+    return f"api-token:{key_hash}"
+
+
+def cached_live_token(key_hash: str) -> ApiToken | None:
+    """live_token, kept in the cache (Redis when REDIS_URL is set) for API_TOKEN_CACHE_SECONDS: an API call
+    then makes no round trip to the database for its caller. A save or delete of the token, its user or the
+    user's scope removes the entry at once (`forget_tokens_of`); a change written around the models (a
+    queryset `update()`) reaches the callers when the entry expires. An unknown key is never kept."""
+    seconds = settings.API_TOKEN_CACHE_SECONDS
+    if not seconds:
+        return live_token(key_hash)
+    key = token_cache_key(key_hash)
+    token = cache.get(key)
+    if token is None:
+        token = live_token(key_hash)
+        if token is not None:
+            token.cached_until = time.time() + seconds
+            cache.set(key, token, seconds)
+    return token
+
+
+def keep_token(token: ApiToken) -> None:
+    """Put a cached token whose last use has been written back in the cache, until the time its entry was
+    to expire: an entry never outlives API_TOKEN_CACHE_SECONDS from the read that made it."""
+    left = getattr(token, "cached_until", 0) - time.time()
+    if left > 0:
+        cache.set(token_cache_key(token.key_hash), token, left)
+
+
+def forget_tokens_of(*, user_id=None, key_hashes=()) -> None:
+    """Drop the cached tokens of a user (or these key hashes), now and again when the transaction commits:
+    a request between the two would otherwise keep what the database held before the commit."""
+    if not settings.API_TOKEN_CACHE_SECONDS:
+        return
+    hashes = list(key_hashes)
+    if user_id is not None:
+        hashes += ApiToken.objects.filter(user_id=user_id).values_list("key_hash", flat=True)
+    if not hashes:
+        return
+    keys = [token_cache_key(key_hash) for key_hash in hashes]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _token_changed(sender, instance, **kwargs):
+    forget_tokens_of(key_hashes=[instance.key_hash])
+
+
+def _caller_changed(sender, instance, **kwargs):
+    forget_tokens_of(user_id=instance.user_id if sender is UserScope else instance.pk)
+
+
+def connect_token_cache() -> None:
+    """Called once, from OrgsConfig.ready()."""
+    for signal in (post_save, post_delete):
+        signal.connect(_token_changed, sender=ApiToken, dispatch_uid=f"token-cache-{signal}")
+        signal.connect(_caller_changed, sender=User, dispatch_uid=f"token-cache-user-{signal}")
+        signal.connect(_caller_changed, sender=UserScope, dispatch_uid=f"token-cache-scope-{signal}")
