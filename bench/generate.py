@@ -9,9 +9,10 @@ COPYs (psycopg 3 `cursor.copy`, batches of --batch rows, one transaction each):
 - supervising units for every province and city;
 - --orgs organizations over ALL county regions (every county gets at least one when --orgs ≥ counties;
   ~4% are provincial, ~16% city-level), valid unique credit codes (orgs.codes.make_credit_code; community
-  organizations partly filed with a filing number instead), realistic Chinese names and their pinyin
-  initials (exactly orgs.search.name_initials, computed per segmented word — see `Initials`), a mix of
-  type/category/status, supervising units, legal representatives with valid ID numbers;
+  organizations partly filed with a filing number instead), realistic Chinese names, their pinyin
+  initials (exactly orgs.search.name_initials, computed per segmented word — see `Initials`) and name pairs
+  (orgs.search.name_pairs), a mix of type/category/status, supervising units, legal representatives with
+  valid ID numbers;
   the KNOWN_NAMES used by bench/registry.py are always among them;
 - --reports-years N: annual reports for the N years before the current one (mostly accepted with a result;
   the latest year has drafts, submissions and returned reports), realistic figures;
@@ -612,6 +613,7 @@ def organization_rows(
     registered_until: date | None = None,
 ):
     from orgs.codes import make_credit_code, org_body_from_number
+    from orgs.search import name_pairs
 
     type_digit = {"social_group": "1", "social_service_agency": "2", "foundation": "3"}
     fields = {"social_group": GROUP_FIELDS, "social_service_agency": SERVICE_FIELDS,
@@ -659,11 +661,13 @@ def organization_rows(
         created = stamp(rng, date(2021, 1, 1), today)
         updated = created + timedelta(days=rng.randrange(max((today - created.date()).days, 1)))
         row = dict(base)
+        name_initials = initials(name)
         row.update(
             credit_code=credit_code,
             filing_number=filing,
             name=name,
-            name_initials=initials(name),
+            name_initials=name_initials,
+            name_pairs=name_pairs(name, name_initials),
             org_type=org_type,
             category=category,
             hub_type=rng.choice(["party_building", "platform", "street", "spontaneous"])

@@ -40,7 +40,12 @@ class FeeCaseFilterSet(PortalFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        org_q = name_search_q(value, name="organization__name", initials="organization__name_initials")
+        org_q = name_search_q(
+            value,
+            name="organization__name",
+            initials="organization__name_initials",
+            pairs="organization__name_pairs",
+        )
         return queryset.filter(org_q | Q(number__startswith=value) | Q(fee_item__icontains=value))
 
     def by_outcome(self, queryset, name, value):

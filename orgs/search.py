@@ -28,17 +28,41 @@ def name_initials(name: str) -> str:
     return "".join(ch for part in letters for ch in part.lower() if "a" <= ch <= "z")
 
 
+def name_pairs(name: str, initials: str) -> str:
+    """Every pair of neighbouring characters of the lower-cased name and of its pinyin initials, each between
+    spaces (苏州围棋协会, szwqxh → " 苏州 州围 围棋 棋协 协会 sz zw wq qx xh "). A two-character term is then
+    found as " xy " through this column's trigram index: pg_trgm takes no trigram from inside two characters,
+    so the name's own `LIKE '%xy%'` reads the whole registry (围棋, nationally: 199 → a few ms, bench/README.md)."""
+    pairs = dict.fromkeys(
+        pair
+        for text in ((name or "").lower(), initials or "")
+        for pair in (text[i : i + 2] for i in range(len(text) - 1))
+        if not any(ch.isspace() for ch in pair)
+    )
+    return f" {' '.join(pairs)} " if pairs else ""
+
+
 def name_search_q(
-    value: str, *, name: str = "name", initials: str = "name_initials", code: str | None = None
+    value: str,
+    *,
+    name: str = "name",
+    initials: str = "name_initials",
+    pairs: str = "name_pairs",
+    code: str | None = None,
 ) -> Q:
-    """Substring of the name (as typed and in simplified characters), pinyin initials, code prefix."""
+    """Substring of the name (as typed and in simplified characters), pinyin initials, code prefix. A term of two
+    characters is looked up among the name's and the initials' pairs (`name_pairs`), which is the same match."""
     value = (value or "").strip()
     simplified = to_simplified(value)
-    query = Q(**{f"{name}__icontains": value})
-    if simplified != value:
-        query |= Q(**{f"{name}__icontains": simplified})
+    terms = dict.fromkeys((value, simplified))
+    query = Q()
+    for term in terms:
+        if len(term) == 2:
+            query |= Q(**{f"{pairs}__contains": f" {term.lower()} "})
+        else:
+            query |= Q(**{f"{name}__icontains": term})
     lowered = value.lower().replace(" ", "")
-    if _ASCII_LETTERS.match(lowered):
+    if _ASCII_LETTERS.match(lowered) and len(value) != 2:  # two letters: among the pairs already
         query |= Q(**{f"{initials}__contains": lowered})
     if code:
         normalized = normalize_code(value)

@@ -323,24 +323,25 @@ def token_issue(*, name: str, scopes: list[str], region: str) -> tuple[ApiToken,
 
 
 def search_columns_rebuild(*, region_code: str = "") -> int:
-    """Recompute the pinyin-initials column of a region's organizations in bulk (after a dictionary update)."""
-    from .search import name_initials
+    """Recompute the search columns (pinyin initials, name pairs) of a region's organizations in bulk (after a
+    dictionary update)."""
+    from .search import name_initials, name_pairs
 
+    columns = ["name_initials", "name_pairs"]
     updated = 0
     batch = []
-    queryset = Organization.objects.filter(region__code__startswith=region_code).only(
-        "id", "name", "name_initials"
-    )
+    queryset = Organization.objects.filter(region__code__startswith=region_code).only("id", "name", *columns)
     for organization in queryset.iterator(chunk_size=2000):
         initials = name_initials(organization.name)
-        if initials != organization.name_initials:
-            organization.name_initials = initials
+        pairs = name_pairs(organization.name, initials)
+        if (initials, pairs) != (organization.name_initials, organization.name_pairs):
+            organization.name_initials, organization.name_pairs = initials, pairs
             batch.append(organization)
         if len(batch) >= 2000:
-            updated += Organization.objects.bulk_update(batch, ["name_initials"])
+            updated += Organization.objects.bulk_update(batch, columns)
             batch = []
     if batch:
-        updated += Organization.objects.bulk_update(batch, ["name_initials"])
+        updated += Organization.objects.bulk_update(batch, columns)
     return updated
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..codes import normalize_code, validate_credit_code, validate_id_number
-from ..search import name_initials
+from ..search import name_initials, name_pairs
 from .choices import ChoiceLabels
 
 
@@ -80,6 +80,8 @@ class Organization(ChoiceLabels, models.Model):
     name_initials = models.CharField(
         _("pinyin initials"), max_length=200, blank=True, db_index=True, editable=False
     )
+    # The name's and the initials' two-character pairs, for two-character searches (orgs.search.name_pairs).
+    name_pairs = models.TextField(_("name pairs"), blank=True, default="", editable=False)
     org_type = models.CharField(_("organization type"), max_length=24, choices=OrgType.choices)
     category = models.CharField(_("category"), max_length=24, choices=Category.choices)
     hub_type = models.CharField(_("hub type"), max_length=16, choices=HubType.choices, blank=True)
@@ -116,7 +118,7 @@ class Organization(ChoiceLabels, models.Model):
     status_reason = models.CharField(_("reason for the status"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # indexed with id: org_updated_id
-    history = HistoricalRecords(excluded_fields=["name_initials", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["name_initials", "name_pairs", "updated_at"])
 
     class Meta:
         ordering = ["name", "id"]
@@ -134,9 +136,10 @@ class Organization(ChoiceLabels, models.Model):
 
     def save(self, *args, **kwargs):
         self.name_initials = name_initials(self.name)
+        self.name_pairs = name_pairs(self.name, self.name_initials)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_initials", "updated_at"}
+            kwargs["update_fields"] = {*update_fields, "name_initials", "name_pairs", "updated_at"}
         super().save(*args, **kwargs)
 
     @property

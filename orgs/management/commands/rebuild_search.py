@@ -4,7 +4,7 @@ from orgs.tasks import rebuild_search_columns
 
 
 class Command(BaseCommand):
-    help = "Recompute the pinyin search column of a region's organizations (through Celery)."
+    help = "Recompute the search columns (pinyin initials, name pairs) of a region's organizations (through Celery)."
 
     def add_arguments(self, parser):
         parser.add_argument("--region", default="")
