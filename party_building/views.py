@@ -209,9 +209,8 @@ def coverage(request):
     _require(request, "party:read")
     params = _coverage_params(request)
     form = params.pop("form")
-    by_region = selectors.coverage(user=request.user, group_by="region", **params)["results"]
+    by_region, by_type = selectors.coverage_by_region_and_type(user=request.user, **params)
     total = selectors.coverage_total(by_region, region=params["region"])
-    by_type = selectors.coverage(user=request.user, group_by="org_type", **params)["results"]
     labels = dict(Organization.OrgType.choices)
     for row in by_type:
         row["label"] = labels.get(row["org_type"], row["org_type"])

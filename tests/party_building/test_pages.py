@@ -334,3 +334,33 @@ def test_the_coverage_pages_total_is_the_sum_of_its_regions(party_officer_city):
     expected = coverage(user=party_officer_city, region="3205")
     assert response.context["total"] == expected
     assert expected["org_coverage"] == {"numerator": 2, "denominator": 4, "rate": 0.5}
+
+
+def test_the_coverage_page_counts_by_region_and_type_in_one_pass(party_officer_city):
+    """Its rows by region and by type are coverage()'s, from a single pass over the organizations."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from party_building.selectors import coverage
+
+    covered = [make_org("320508", name="姑苏覆盖协会"), make_org("3205", name="市本级覆盖协会")]
+    make_org("320506", name="吴中未覆盖协会")
+    make_org("3205", name="市本级未覆盖基金会", org_type="foundation")
+    make_org("320506", name="吴中社会服务中心", org_type="social_service_agency", category="other")
+    make_node("支部", "branch", "3205", organizations=covered, secretary="王书记")
+    client = browser(party_officer_city)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/party/coverage/")
+    assert response.status_code == 200
+    by_region = coverage(user=party_officer_city, region="3205", group_by="region")["results"]
+    by_type = coverage(user=party_officer_city, region="3205", group_by="org_type")["results"]
+    assert [r["region"] for r in by_region] == ["3205", "320506", "320508"]
+    assert response.context["by_region"] == by_region
+    assert [(r["org_type"], r["org_coverage"]["denominator"]) for r in response.context["by_type"]] == [
+        ("foundation", 1),
+        ("social_group", 3),
+        ("social_service_agency", 1),
+    ]
+    assert [{k: v for k, v in r.items() if k != "label"} for r in response.context["by_type"]] == by_type
+    passes = [q["sql"] for q in captured if "FILTER (WHERE" in q["sql"]]
+    assert len(passes) == 1
