@@ -142,9 +142,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "orgs.sessions.db"
 
-# How long an API token, with its client and scope, is kept in the cache (0: looked up on every call). Saving
-# or deleting any of the three drops it at once; a change made around the models reaches callers after this.
-API_TOKEN_CACHE_SECONDS = int(env("API_TOKEN_CACHE_SECONDS", "60"))
+# How long a caller (an API token with its client, a logged-in user), with the scope, is kept in the cache (0:
+# looked up on every call). Saving or deleting any of them drops it at once; a change made around the models
+# reaches callers after this.
+CALLER_CACHE_SECONDS = int(env("CALLER_CACHE_SECONDS", "60"))
 
 AUTHENTICATION_BACKENDS = ["orgs.backends.ScopedModelBackend"]  # the user and their scope in one query
 AUTH_PASSWORD_VALIDATORS = [

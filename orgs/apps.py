@@ -7,6 +7,6 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Registry of social organizations")
 
     def ready(self):
-        from .callers import connect_token_cache
+        from .callers import connect_caller_cache
 
-        connect_token_cache()
+        connect_caller_cache()

@@ -156,61 +156,73 @@ def live_session(session_key: str) -> Session | None:
 
 
 def token_cache_key(key_hash: str) -> str:
-    return f"api-token:{key_hash}"
+    return f"caller-token:{key_hash}"
+
+
+def user_cache_key(user_id) -> str:
+    return f"caller-user:{user_id}"
+
+
+def _cached(key: str, load):
+    """What `load()` finds, kept in the cache (Redis when REDIS_URL is set) for CALLER_CACHE_SECONDS: a call
+    then makes no round trip to the database for its caller. A save or delete of a token, a user or a scope
+    removes the entries it touches at once (`forget_caller`); a change written around the models (a queryset
+    `update()`) reaches the callers when the entry expires. Nothing found is never kept."""
+    seconds = settings.CALLER_CACHE_SECONDS
+    if not seconds:
+        return load()
+    found = cache.get(key)
+    if found is None:
+        found = load()
+        if found is not None:
+            found.cached_until = time.time() + seconds
+            cache.set(key, found, seconds)
+    return found
 
 
 def cached_live_token(key_hash: str) -> ApiToken | None:
-    """live_token, kept in the cache (Redis when REDIS_URL is set) for API_TOKEN_CACHE_SECONDS: an API call
-    then makes no round trip to the database for its caller. A save or delete of the token, its user or the
-    user's scope removes the entry at once (`forget_tokens_of`); a change written around the models (a
-    queryset `update()`) reaches the callers when the entry expires. An unknown key is never kept."""
-    seconds = settings.API_TOKEN_CACHE_SECONDS
-    if not seconds:
-        return live_token(key_hash)
-    key = token_cache_key(key_hash)
-    token = cache.get(key)
-    if token is None:
-        token = live_token(key_hash)
-        if token is not None:
-            token.cached_until = time.time() + seconds
-            cache.set(key, token, seconds)
-    return token
+    """live_token through the cache (see _cached)."""
+    return _cached(token_cache_key(key_hash), lambda: live_token(key_hash))
+
+
+def cached_user_with_scope(user_id) -> object | None:
+    """user_with_scope through the cache (see _cached): the logged-in user of a page or a session API call."""
+    return _cached(user_cache_key(user_id), lambda: user_with_scope(user_id))
 
 
 def keep_token(token: ApiToken) -> None:
     """Put a cached token whose last use has been written back in the cache, until the time its entry was
-    to expire: an entry never outlives API_TOKEN_CACHE_SECONDS from the read that made it."""
+    to expire: an entry never outlives CALLER_CACHE_SECONDS from the read that made it."""
     left = getattr(token, "cached_until", 0) - time.time()
     if left > 0:
         cache.set(token_cache_key(token.key_hash), token, left)
 
 
-def forget_tokens_of(*, user_id=None, key_hashes=()) -> None:
-    """Drop the cached tokens of a user (or these key hashes), now and again when the transaction commits:
+def forget_caller(*, user_id=None, key_hashes=()) -> None:
+    """Drop a cached user and their tokens (or these key hashes), now and again when the transaction commits:
     a request between the two would otherwise keep what the database held before the commit."""
-    if not settings.API_TOKEN_CACHE_SECONDS:
+    if not settings.CALLER_CACHE_SECONDS:
         return
-    hashes = list(key_hashes)
+    keys = [token_cache_key(key_hash) for key_hash in key_hashes]
     if user_id is not None:
-        hashes += ApiToken.objects.filter(user_id=user_id).values_list("key_hash", flat=True)
-    if not hashes:
-        return
-    keys = [token_cache_key(key_hash) for key_hash in hashes]
+        keys.append(user_cache_key(user_id))
+        tokens = ApiToken.objects.filter(user_id=user_id).values_list("key_hash", flat=True)
+        keys += [token_cache_key(key_hash) for key_hash in tokens]
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def _token_changed(sender, instance, **kwargs):
-    forget_tokens_of(key_hashes=[instance.key_hash])
+    forget_caller(key_hashes=[instance.key_hash])
 
 
 def _caller_changed(sender, instance, **kwargs):
-    forget_tokens_of(user_id=instance.user_id if sender is UserScope else instance.pk)
+    forget_caller(user_id=instance.user_id if sender is UserScope else instance.pk)
 
 
-def connect_token_cache() -> None:
+def connect_caller_cache() -> None:
     """Called once, from OrgsConfig.ready()."""
     for signal in (post_save, post_delete):
-        signal.connect(_token_changed, sender=ApiToken, dispatch_uid=f"token-cache-{signal}")
-        signal.connect(_caller_changed, sender=User, dispatch_uid=f"token-cache-user-{signal}")
-        signal.connect(_caller_changed, sender=UserScope, dispatch_uid=f"token-cache-scope-{signal}")
+        signal.connect(_token_changed, sender=ApiToken, dispatch_uid=f"caller-cache-token-{signal}")
+        signal.connect(_caller_changed, sender=User, dispatch_uid=f"caller-cache-user-{signal}")
+        signal.connect(_caller_changed, sender=UserScope, dispatch_uid=f"caller-cache-scope-{signal}")

@@ -1,10 +1,12 @@
-"""A token, its client and the client's scope are kept in the cache between calls, and dropped when any of the
-three is saved or deleted: a revocation or a narrower scope is felt by the very next call."""
+"""A caller (a token with its client, a logged-in user) and its scope are kept in the cache between requests,
+and dropped when any of them is saved or deleted: a revocation, a deactivation or a narrower scope is felt by
+the very next request."""
 
 from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -40,7 +42,7 @@ def test_the_second_call_does_not_look_the_token_up(issued, gusu_org):
 
 
 def test_without_the_cache_every_call_looks_it_up(issued, gusu_org, settings):
-    settings.API_TOKEN_CACHE_SECONDS = 0
+    settings.CALLER_CACHE_SECONDS = 0
     client = token_client(issued[1])
     token_queries(client)
     assert len(token_queries(client)) == 1
@@ -107,3 +109,48 @@ def test_the_last_use_is_written_once_a_minute_and_kept(issued, gusu_org):
     assert len(token_queries(client)) == 2  # read, then written
     assert ApiToken.objects.get(pk=token.pk).last_used_at > first_use
     assert token_queries(client) == []  # the written time went back into the cache with it
+
+
+def user_queries(client, path="/organizations/") -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return [q["sql"] for q in captured if 'FROM "auth_user"' in q["sql"]]
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_logged_in_user_is_read_once(registrar_gusu, gusu_org):
+    client = logged_in(registrar_gusu)
+    assert len(user_queries(client)) == 1
+    assert user_queries(client) == []
+
+
+def test_a_role_taken_away_applies_to_the_next_page(registrar_gusu, gusu_org):
+    client = logged_in(registrar_gusu)
+    assert client.get(f"/organizations/{gusu_org.pk}/edit/").status_code == 200
+    scope = registrar_gusu.scope
+    scope.roles = ["statistician"]
+    scope.save()
+    assert client.get(f"/organizations/{gusu_org.pk}/edit/").status_code == 403
+
+
+def test_a_deactivated_user_is_logged_out_at_once(registrar_gusu, gusu_org):
+    client = logged_in(registrar_gusu)
+    assert client.get("/organizations/").status_code == 200
+    registrar_gusu.is_active = False
+    registrar_gusu.save()
+    response = client.get("/organizations/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_new_password_ends_the_other_sessions_at_once(registrar_gusu, gusu_org):
+    client = logged_in(registrar_gusu)
+    assert client.get("/organizations/").status_code == 200
+    registrar_gusu.set_password("another-pw-123456789")
+    registrar_gusu.save()
+    response = client.get("/organizations/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
