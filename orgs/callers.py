@@ -1,4 +1,5 @@
-"""The caller of a request, loaded with its scope by a statement written once per process.
+"""The caller of a request, loaded with its scope by a statement written once per process and kept in the cache
+between requests (CALLER_CACHE_SECONDS).
 
 Every API call looks up its token (with the token's user and the user's scope) and every page its session and
 the session's user (with the scope). Built by the ORM, each lookup spent as long compiling its query as
@@ -222,7 +223,7 @@ def _caller_changed(sender, instance, **kwargs):
 
 def connect_caller_cache() -> None:
     """Called once, from OrgsConfig.ready()."""
-    for signal in (post_save, post_delete):
-        signal.connect(_token_changed, sender=ApiToken, dispatch_uid=f"caller-cache-token-{signal}")
-        signal.connect(_caller_changed, sender=User, dispatch_uid=f"caller-cache-user-{signal}")
-        signal.connect(_caller_changed, sender=UserScope, dispatch_uid=f"caller-cache-scope-{signal}")
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(_token_changed, sender=ApiToken, dispatch_uid=f"caller-cache-token-{name}")
+        signal.connect(_caller_changed, sender=User, dispatch_uid=f"caller-cache-user-{name}")
+        signal.connect(_caller_changed, sender=UserScope, dispatch_uid=f"caller-cache-scope-{name}")

@@ -6,7 +6,7 @@ from functools import lru_cache
 from django.db.models import Q
 from pypinyin import Style, lazy_pinyin
 
-from .codes import CREDIT_CODE_CHARSET, normalize_code
+from .codes import CIVIL_AFFAIRS_TYPE_DIGITS, CREDIT_CODE_CHARSET, normalize_code
 
 _ASCII_LETTERS = re.compile(r"^[a-z]+$")
 
@@ -26,6 +26,17 @@ def name_initials(name: str) -> str:
     """Pinyin initials of a Chinese name, lower-case ASCII ("中国复合材料工业协会" → "zgfhclgyxh")."""
     letters = lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="default")
     return "".join(ch for part in letters for ch in part.lower() if "a" <= ch <= "z")
+
+
+def could_begin_a_credit_code(text: str) -> bool:
+    """Whether a (normalised) text can be the start of a registered organization's credit code: characters of
+    GB 32100, at most 18, and a civil-affairs beginning (5, then 1, 2, 3 or 9), which the registry requires."""
+    return (
+        0 < len(text) <= 18
+        and all(c in CREDIT_CODE_CHARSET for c in text)
+        and text[0] == "5"
+        and text[1:2] in ("", *CIVIL_AFFAIRS_TYPE_DIGITS)
+    )
 
 
 def name_pairs(name: str, initials: str) -> str:
@@ -66,6 +77,6 @@ def name_search_q(
         query |= Q(**{f"{initials}__contains": lowered})
     if code:
         normalized = normalize_code(value)
-        if normalized and len(normalized) <= 18 and all(c in CREDIT_CODE_CHARSET for c in normalized):
-            query |= Q(**{f"{code}__startswith": normalized})  # only what a credit code can start with
+        if could_begin_a_credit_code(normalized):
+            query |= Q(**{f"{code}__startswith": normalized})
     return query

@@ -56,7 +56,10 @@ def test_credit_code_prefix(registrar_city, composite, others):
     [
         ("5132", True),
         ("5132 0508", True),
-        ("fhcl", True),
+        ("fhcl", False),  # GB 32100 letters, but no civil-affairs code begins with them
+        ("5", True),
+        ("59", True),
+        ("58", False),  # 5 then a type digit civil affairs does not issue
         ("复合材料", False),
         ("IOSV", False),
         ("5" * 19, False),
