@@ -43,7 +43,7 @@ def name_pairs(name: str, initials: str) -> str:
     """Every pair of neighbouring characters of the lower-cased name and of its pinyin initials, each between
     spaces (苏州围棋协会, szwqxh → " 苏州 州围 围棋 棋协 协会 sz zw wq qx xh "). A two-character term is then
     found as " xy " through this column's trigram index: pg_trgm takes no trigram from inside two characters,
-    so the name's own `LIKE '%xy%'` reads the whole registry (围棋, nationally: 199 → a few ms, bench/README.md)."""
+    so the name's own `LIKE '%xy%'` reads the whole registry (围棋, nationally: 199 → 3.9–4.3 ms, bench/README.md)."""
     pairs = dict.fromkeys(
         pair
         for text in ((name or "").lower(), initials or "")
