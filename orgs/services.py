@@ -325,17 +325,12 @@ def token_issue(*, name: str, scopes: list[str], region: str) -> tuple[ApiToken,
 def search_columns_rebuild(*, region_code: str = "") -> int:
     """Recompute the search columns (pinyin initials, name pairs) of a region's organizations in bulk (after a
     dictionary update)."""
-    from .search import name_initials, name_pairs
-
-    columns = ["name_initials", "name_pairs"]
+    columns = list(Organization.SEARCH_COLUMNS)
     updated = 0
     batch = []
     queryset = Organization.objects.filter(region__code__startswith=region_code).only("id", "name", *columns)
     for organization in queryset.iterator(chunk_size=2000):
-        initials = name_initials(organization.name)
-        pairs = name_pairs(organization.name, initials)
-        if (initials, pairs) != (organization.name_initials, organization.name_pairs):
-            organization.name_initials, organization.name_pairs = initials, pairs
+        if organization.fill_search_columns():
             batch.append(organization)
         if len(batch) >= 2000:
             updated += Organization.objects.bulk_update(batch, columns)

@@ -135,12 +135,20 @@ class Organization(ChoiceLabels, models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name_initials = name_initials(self.name)
-        self.name_pairs = name_pairs(self.name, self.name_initials)
+        self.fill_search_columns()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "name_initials", "name_pairs", "updated_at"}
         super().save(*args, **kwargs)
+
+    SEARCH_COLUMNS = ("name_initials", "name_pairs")
+
+    def fill_search_columns(self) -> bool:
+        """Compute the search columns from the name (pinyin initials, then the pairs); whether they changed."""
+        before = (self.name_initials, self.name_pairs)
+        self.name_initials = name_initials(self.name)
+        self.name_pairs = name_pairs(self.name, self.name_initials)
+        return (self.name_initials, self.name_pairs) != before
 
     @property
     def is_filed_only(self) -> bool:
