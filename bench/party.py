@@ -11,7 +11,8 @@ Measures in one run:
 - subtree: party_building.selectors.subtree of the 10,000-node subtree built by the generator and of a small
   one (query counts must be the same), and the API action (/api/v1/party-organizations/{id}/subtree/);
 - worklists (not run unless named in --only): the 应建未建 and uncovered worklists as the coverage page reads
-  them (first 51 rows, then the count) for the county, its city, its province and the country; no target. The
+  them (first 51 rows, then the count) for the county, its city, its province and the country (a national
+  party officer), and for the city by its own officer; no target. The
   应建未建 list reads each organization's latest accepted annual report, so it means most on a dataset made
   with --reports-years.
 Figures: stdout and bench/out/party.json.
@@ -187,15 +188,17 @@ def subtree_cases(repeat: int) -> list[dict]:
 def worklist_cases(county: str, repeat: int) -> list[dict]:
     from party_building.selectors import should_build, uncovered
 
-    user = staff_user("national-party-officer", region=None, roles=["party_officer"])
+    national = staff_user("national-party-officer", region=None, roles=["party_officer"])
+    city = staff_user(f"party-officer-{county[:4]}", region=county[:4], roles=["party_officer"])
+    callers = [(national, region) for region in (county, county[:4], county[:2], "")] + [(city, county[:4])]
     cases = []
     for name, selector in (("应建未建 (should build)", should_build), ("uncovered", uncovered)):
-        for region in (county, county[:4], county[:2], ""):
+        for user, region in callers:
 
-            def first(region=region, selector=selector):
+            def first(region=region, selector=selector, user=user):
                 return [o.pk for o in selector(user=user, region=region)[:51]]
 
-            def count(region=region, selector=selector):
+            def count(region=region, selector=selector, user=user):
                 return selector(user=user, region=region).count()
 
             total, count_queries = capture(count)
@@ -203,7 +206,8 @@ def worklist_cases(county: str, repeat: int) -> list[dict]:
             for step, fn, queries in (("first 51", first, first_queries), ("count", count, count_queries)):
                 cases.append(
                     {
-                        "case": f"worklist {name} {region or 'country'}: {step} (count {total:,})",
+                        "case": f"worklist {name} {region or 'country'}"
+                        f"{' (its own officer)' if user is city else ''}: {step} (count {total:,})",
                         "django": timed(fn, repeat),
                         "queries": len(queries),
                         "count": total,

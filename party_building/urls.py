@@ -12,6 +12,7 @@ urlpatterns = [
     path("nodes/<int:pk>/edit/", views.node_edit, name="node_edit"),
     path("nodes/<int:pk>/move/", views.node_move, name="node_move"),
     path("coverage/", views.coverage, name="coverage"),
+    path("coverage/worklists/<slug:name>/", views.coverage_worklist, name="coverage_worklist"),
     path("options/organizations/", views.organization_options, name="organization_options"),
     path("options/nodes/", views.node_options, name="node_options"),
     path("member-records/", views.member_record, name="member_record"),

@@ -220,12 +220,30 @@ def coverage(request):
         "total": total,
         "by_region": by_region,
         "by_type": by_type,
-        "should_build": _worklist(selectors.should_build(user=request.user, **params)),
-        "uncovered": _worklist(selectors.uncovered(user=request.user, **params)),
-        "idle": _worklist(selectors.idle_instructors(user=request.user, region=params["region"])),
+        "query": request.GET.urlencode(),
         "member_form": forms.MemberRecordForm(user=request.user) if _is_officer(request) else None,
     }
     return render(request, "party_building/coverage.html", context)
+
+
+@login_required
+def coverage_worklist(request, name: str):
+    """One of the coverage page's worklists, which the page loads (htmx) after its figures: a national list is
+    counted over every organization (seconds, bench/README.md), and the figures need not wait for it."""
+    _require(request, "party:read")
+    params = _coverage_params(request)
+    params.pop("form")
+    if name == "should-build":
+        rows = selectors.should_build(user=request.user, **params)
+    elif name == "uncovered":
+        rows = selectors.uncovered(user=request.user, **params)
+    elif name == "idle":
+        rows = selectors.idle_instructors(user=request.user, region=params["region"])
+    else:
+        raise Http404
+    return render(
+        request, f"party_building/_worklist_{name.replace('-', '_')}.html", {"worklist": _worklist(rows)}
+    )
 
 
 @login_required

@@ -136,12 +136,16 @@ def test_should_build_list(party_officer_city, world):
         for o in client.get("/api/v1/party/worklists/should-build/", {"region": "3205"}).json()["results"]
     ]
     assert sorted(names) == sorted([g_none.name, g_joint.name, world["w"][1].name])
+    gusu = client.get("/api/v1/party/worklists/should-build/", {"region": "320508"}).json()["results"]
+    assert sorted(o["name"] for o in gusu) == sorted([g_none.name, g_joint.name])
 
 
 def test_uncovered_list(party_officer_city, world):
     response = as_user(party_officer_city).get("/api/v1/party/worklists/uncovered/", {"region": "3205"})
     names = {o["name"] for o in response.json()["results"]}
     assert names == {world["g"][4].name, world["w"][1].name, world["w"][2].name}
+    wuzhong = as_user(party_officer_city).get("/api/v1/party/worklists/uncovered/", {"region": "320506"})
+    assert {o["name"] for o in wuzhong.json()["results"]} == {world["w"][1].name, world["w"][2].name}
 
 
 def test_idle_instructors_list(party_officer_city, world):

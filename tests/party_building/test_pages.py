@@ -50,6 +50,9 @@ def test_pages_refuse_without_party_scope(registrar_city, unit_staff):
         for path in (
             "/party/",
             "/party/coverage/",
+            "/party/coverage/worklists/should-build/",
+            "/party/coverage/worklists/uncovered/",
+            "/party/coverage/worklists/idle/",
             "/party/instructors/",
             "/party/reports/",
             "/party/steps/",
@@ -122,10 +125,40 @@ def test_coverage_page_shows_figures_and_worklists(party_officer_city):
     covered = make_org("320508", name="有支部协会")
     make_org("320508", name="无人覆盖协会")
     make_node("支部", "branch", "320508", organizations=[covered])
-    html = browser(party_officer_city).get("/party/coverage/", {"region": "320508"}).content.decode()
+    client = browser(party_officer_city)
+    html = client.get("/party/coverage/", {"region": "320508"}).content.decode()
     assert "50.0%" in html
-    assert "无人覆盖协会" in html
     assert "两个覆盖" in html
+    # The worklists follow the figures: the page asks for each with its own filter.
+    for name in ("should-build", "uncovered", "idle"):
+        assert f'hx-get="/party/coverage/worklists/{name}/?region=320508"' in html
+    uncovered = client.get(
+        "/party/coverage/worklists/uncovered/", {"region": "320508"}, HTTP_HX_REQUEST="true"
+    )
+    assert "无人覆盖协会" in uncovered.content.decode()
+    assert "有支部协会" not in uncovered.content.decode()
+    assert "<html" not in uncovered.content.decode()
+
+
+def test_coverage_worklists_keep_to_the_callers_region(party_officer_wuzhong, party_officer_city):
+    make_org("320508", name="姑苏未覆盖协会")
+    make_org("320506", name="吴中未覆盖协会")
+    wuzhong = browser(party_officer_wuzhong)
+    own = wuzhong.get("/party/coverage/worklists/uncovered/").content.decode()
+    assert "吴中未覆盖协会" in own and "姑苏未覆盖协会" not in own
+    assert wuzhong.get("/party/coverage/worklists/uncovered/", {"region": "320508"}).status_code == 404
+    assert browser(party_officer_city).get("/party/coverage/worklists/elsewhere/").status_code == 404
+
+
+def test_coverage_worklist_counts_beyond_the_rows_shown(party_officer_city):
+    from party_building.views import WORKLIST_ROWS
+
+    for index in range(WORKLIST_ROWS + 2):
+        make_org("320508", name=f"未覆盖协会{index:03d}")
+    response = browser(party_officer_city).get("/party/coverage/worklists/uncovered/", {"region": "320508"})
+    assert response.context["worklist"]["count"] == WORKLIST_ROWS + 2
+    assert len(response.context["worklist"]["rows"]) == WORKLIST_ROWS
+    assert f">{WORKLIST_ROWS + 2}</span>" in response.content.decode()
 
 
 def test_secretary_report_pages(party_officer_gusu, party_officer_city, industry_committee):
@@ -243,6 +276,9 @@ def test_page_queries_do_not_grow(party_officer_city, rows, django_assert_max_nu
         f"/party/tree/{root.pk}/children/": 12,
         f"/party/nodes/{root.pk}/": 16,
         "/party/coverage/": 16,
+        "/party/coverage/worklists/should-build/": 4,
+        "/party/coverage/worklists/uncovered/": 4,
+        "/party/coverage/worklists/idle/": 4,
         "/party/instructors/": 14,
         "/party/reports/": 12,
         "/party/steps/": 12,
