@@ -275,7 +275,7 @@ def test_page_queries_do_not_grow(party_officer_city, rows, django_assert_max_nu
         "/party/": 10,
         f"/party/tree/{root.pk}/children/": 12,
         f"/party/nodes/{root.pk}/": 16,
-        "/party/coverage/": 16,
+        "/party/coverage/": 8,
         "/party/coverage/worklists/should-build/": 4,
         "/party/coverage/worklists/uncovered/": 4,
         "/party/coverage/worklists/idle/": 4,
