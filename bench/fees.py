@@ -3,8 +3,13 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/fees.py [--cases 500000]
 
 Needs the organizations of bench/generate.py. Adds fee cases up to --cases (COPY), then measures in one run:
-- the supervisor's case list (first page, 50 rows) for a city and for the whole country through the API,
-  against the same SQL run by raw psycopg and dumped to JSON (target ≤ 2×), with the API's query count;
+- the case list (first page, 50 rows) for a city and for the whole country through the API with a system's
+  token (`fees:read`), against the same SQL run by raw psycopg and dumped to JSON (target ≤ 2×), with the API's
+  query count;
+- the supervisor's case list: a staff user with the role `supervisor` of the city and one of the whole country,
+  logged in, opening the page `/fees/` (the count, the overdue count and the first 25 rows with the
+  organization's name) against the same three statements written by hand (SUPERVISOR_PAGE_SQL), and the API
+  through the session against the SQL it ran, dumped to JSON (target ≤ 2×);
 - opening a nationwide campaign over ~100,000 (one category) and over all (~1,000,000) organizations: time and peak memory of the
   process that writes the targets (target: memory flat from 100,000 to 1,000,000).
 Figures go to stdout and bench/out/fees.json.
@@ -31,7 +36,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from common import ORDERS, capture, replay_json, timed_together  # noqa: E402
+from common import ORDERS, capture, get_ok, raw, replay_json, staff_client, timed_together  # noqa: E402
 from django.db import connection  # noqa: E402
 
 KINDS = ["dues_above_standard", "compulsory_membership", "compulsory_training", "compulsory_evaluation", "events",
@@ -118,6 +123,69 @@ def case_list(region: str, repeat: int, order: str = "series") -> dict:
     }
 
 
+# The supervisor's page by hand: what it counts and the first page it shows (FeeCase's ordering; the organization
+# by its name). {where} is the region's condition, none for the whole country.
+SUPERVISOR_PAGE_SQL = [
+    "SELECT count(*) FROM fees_feecase c {where}",
+    "SELECT count(*) FROM fees_feecase c {where} {joiner} c.status = 'rectifying' AND c.deadline < current_date",
+    """SELECT c.id, c.number, o.name, c.source, c.kind, c.fee_item, c.amount_charged, c.status, c.deadline,
+              c.created_at
+         FROM fees_feecase c JOIN orgs_organization o ON o.id = c.organization_id {where}
+        ORDER BY c.created_at DESC, c.id DESC LIMIT 25""",
+]
+
+
+def supervisor_list(region: str, repeat: int, order: str = "series") -> list[dict]:
+    client = staff_client(
+        f"fees-supervisor-{region or 'national'}", region=region or None, roles=["supervisor"]
+    )
+    where, joiner, params = (
+        ("WHERE c.region_id LIKE %s", "AND", [f"{region}%"]) if region else ("", "WHERE", [])
+    )
+    statements = [sql.format(where=where, joiner=joiner) for sql in SUPERVISOR_PAGE_SQL]
+
+    def page_sql():
+        return [raw(sql, params) for sql in statements]
+
+    page, api = get_ok(client, "/fees/"), get_ok(client, "/api/v1/fee-cases/?page_size=50")
+    page(), api()  # the login's one-time lookups (its scope, the cache) are not the list's queries
+    response, page_queries = capture(page)
+    counted, overdue, rows = page_sql()
+    html = response.content.decode()
+    assert all(row[1] in html for row in rows), "the page shows the rows of the hand-written SQL"
+    _, api_queries = capture(api)
+    api_sql = [
+        q for q in api_queries if "fees_feecase" in q or "fees_caseoutcome" in q or "fees_caseevent" in q
+    ]
+    t = timed_together(
+        {"page": page, "page SQL": page_sql, "api": api, "api SQL": lambda: replay_json(api_sql)},
+        repeat,
+        3,
+        digits=2,
+        order=order,
+    )
+    label = region or "national"
+    return [
+        {
+            "case": f"supervisor's page /fees/, {label}",
+            "django": t["page"],
+            "sql": t["page SQL"],
+            "ratio": round(t["page"]["median_ms"] / t["page SQL"]["median_ms"], 2),
+            "queries": len(page_queries),
+            "cases_in_scope": counted[0][0],
+            "overdue": overdue[0][0],
+        },
+        {
+            "case": f"supervisor's API /api/v1/fee-cases/?page_size=50 (session), {label}",
+            "django": t["api"],
+            "sql": t["api SQL"],
+            "ratio": round(t["api"]["median_ms"] / t["api SQL"]["median_ms"], 2),
+            "queries": len(api_queries),
+            "row_queries": len(api_sql),
+        },
+    ]
+
+
 def campaign_open_in_subprocess(categories: list[str]) -> dict:
     """Populate a nationwide campaign in a fresh process, so its peak memory is its own."""
     output = subprocess.run(
@@ -176,6 +244,9 @@ def main():
         return
     results = {"cases": args.cases, "order": args.order, "load_seconds": round(add_cases(args.cases), 1)}
     results["case_list"] = [case_list(region, args.repeat, args.order) for region in (args.city, "")]
+    results["supervisor"] = [
+        case for region in (args.city, "") for case in supervisor_list(region, args.repeat, args.order)
+    ]
     # Nationwide campaigns (no region): one over the categories that hold about 100,000 live organizations,
     # one over every live organization of the country.
     results["campaign_open"] = [
