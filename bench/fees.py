@@ -36,7 +36,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from common import ORDERS, capture, get_ok, raw, replay_json, staff_client, timed_together  # noqa: E402
+from common import ORDERS, capture, get_ok, ratio, raw, replay_json, staff_client, timed_together  # noqa: E402
 from django.db import connection  # noqa: E402
 
 KINDS = ["dues_above_standard", "compulsory_membership", "compulsory_training", "compulsory_evaluation", "events",
@@ -86,6 +86,11 @@ def add_cases(target: int) -> float:
     return time.perf_counter() - started
 
 
+def row_queries(queries) -> list:
+    """The SQL of the rows an API list serves (cases, their outcomes and events), not the caller's lookup."""
+    return [q for q in queries if "fees_feecase" in q or "fees_caseoutcome" in q or "fees_caseevent" in q]
+
+
 def case_list(region: str, repeat: int, order: str = "series") -> dict:
     from rest_framework.test import APIClient
 
@@ -108,8 +113,7 @@ def case_list(region: str, repeat: int, order: str = "series") -> dict:
         return response
 
     _, queries = capture(api)
-    # The SQL of the rows served (cases, their outcomes), not the token lookup
-    sqls = [q for q in queries if "fees_feecase" in q or "fees_caseoutcome" in q or "fees_caseevent" in q]
+    sqls = row_queries(queries)
 
     times = timed_together({"api": api, "raw": lambda: replay_json(sqls)}, repeat, 3, digits=2, order=order)
     api_time, raw_time = times["api"], times["raw"]
@@ -117,7 +121,7 @@ def case_list(region: str, repeat: int, order: str = "series") -> dict:
         "region": region or "national",
         "api": api_time,
         "raw_sql_json": raw_time,
-        "ratio": round(api_time["median_ms"] / raw_time["median_ms"], 2),
+        "ratio": ratio(api_time, raw_time),
         "queries": len(queries),
         "row_queries": len(sqls),
     }
@@ -154,9 +158,7 @@ def supervisor_list(region: str, repeat: int, order: str = "series") -> list[dic
     html = response.content.decode()
     assert all(row[1] in html for row in rows), "the page shows the rows of the hand-written SQL"
     _, api_queries = capture(api)
-    api_sql = [
-        q for q in api_queries if "fees_feecase" in q or "fees_caseoutcome" in q or "fees_caseevent" in q
-    ]
+    api_sql = row_queries(api_queries)
     t = timed_together(
         {"page": page, "page SQL": page_sql, "api": api, "api SQL": lambda: replay_json(api_sql)},
         repeat,
@@ -170,7 +172,7 @@ def supervisor_list(region: str, repeat: int, order: str = "series") -> list[dic
             "case": f"supervisor's page /fees/, {label}",
             "django": t["page"],
             "sql": t["page SQL"],
-            "ratio": round(t["page"]["median_ms"] / t["page SQL"]["median_ms"], 2),
+            "ratio": ratio(t["page"], t["page SQL"]),
             "queries": len(page_queries),
             "cases_in_scope": counted[0][0],
             "overdue": overdue[0][0],
@@ -179,7 +181,7 @@ def supervisor_list(region: str, repeat: int, order: str = "series") -> list[dic
             "case": f"supervisor's API /api/v1/fee-cases/?page_size=50 (session), {label}",
             "django": t["api"],
             "sql": t["api SQL"],
-            "ratio": round(t["api"]["median_ms"] / t["api SQL"]["median_ms"], 2),
+            "ratio": ratio(t["api"], t["api SQL"]),
             "queries": len(api_queries),
             "row_queries": len(api_sql),
         },
