@@ -38,6 +38,18 @@ def require_postgres() -> None:
         sys.exit("Run against PostgreSQL: set DATABASE_URL to the bench database.")
 
 
+def peak_rss_kb() -> int:
+    """This process's own peak resident memory (kB). On Linux `ru_maxrss` is carried over from the parent through
+    fork and exec (a child of a 400 MB process starts at 400 MB): VmHWM belongs to the process's own memory."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def timed(fn, repeat: int = 5, warmup: int = 1) -> dict:
     """Median / p95 / min of `repeat` runs of fn() after `warmup` runs, in milliseconds."""
     return timed_together({"fn": fn}, repeat, warmup)["fn"]

@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -36,7 +35,17 @@ import django  # noqa: E402
 
 django.setup()
 
-from common import ORDERS, capture, get_ok, ratio, raw, replay_json, staff_client, timed_together  # noqa: E402
+from common import (  # noqa: E402
+    ORDERS,
+    capture,
+    get_ok,
+    peak_rss_kb,
+    ratio,
+    raw,
+    replay_json,
+    staff_client,
+    timed_together,
+)
 from django.db import connection  # noqa: E402
 
 KINDS = ["dues_above_standard", "compulsory_membership", "compulsory_training", "compulsory_evaluation", "events",
@@ -208,11 +217,11 @@ def populate(categories: list[str]) -> None:
         name=f"bench {categories or 'all'}", region=None, categories=categories, starts_on="2026-01-01",
         ends_on="2026-12-31",
     )  # fmt: skip
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = peak_rss_kb()
     started = time.perf_counter()
     written = campaign_populate(campaign_id=campaign.pk)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_rss_kb()
     FeeCampaign.objects.filter(pk=campaign.pk).delete()
     print(json.dumps({"region": "nationwide", "categories": categories, "organizations": written, "seconds": round(seconds, 1),
                       "peak_rss_mb": round(peak / 1024, 1), "growth_mb": round((peak - baseline) / 1024, 1)}))  # fmt: skip

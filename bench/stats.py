@@ -21,7 +21,6 @@ Figures: stdout and bench/out/stats.json.
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ from common import (
     ROOT,
     capture,
     line,
+    peak_rss_kb,
     ratio,
     raw,
     require_postgres,
@@ -219,13 +219,13 @@ def export_child(filters: dict, path: str) -> None:
     from reports.exports import organizations_table, write_csv
 
     user = staff_user("national-statistician", region=None, roles=["statistician"])
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = peak_rss_kb()
     started = time.perf_counter()
     table = organizations_table(user, filters)
     with open(path, "w", encoding="utf-8", newline="") as stream:
         written = write_csv(table, stream)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_rss_kb()
     print(json.dumps({"rows": written, "seconds": seconds, "baseline_kb": baseline, "peak_kb": peak}))
 
 

@@ -8,6 +8,7 @@ from django_filters.utils import label_for_filter
 
 from .codes import normalize_code
 from .models import Organization, SupervisingUnit
+from .paging import keys_first
 from .search import name_search_q
 
 REGION_CODE_VALIDATOR = RegexValidator(
@@ -107,7 +108,8 @@ class OrganizationFilterSet(PortalFilterSet):
     def search(self, queryset, name, value):
         if not value.strip():
             return queryset
-        return queryset.filter(name_search_q(value, code="credit_code"))
+        # Thousands may match: the page is cut from their keys, not from their whole rows (orgs.paging).
+        return keys_first(queryset.filter(name_search_q(value, code="credit_code")))
 
     def by_credit_code(self, queryset, name, value):
         return queryset.filter(credit_code=normalize_code(value)) if value.strip() else queryset
