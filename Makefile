@@ -25,7 +25,7 @@ migrate: install
 
 demo: migrate
 	DJANGO_DEBUG=true $(BIN)/python manage.py load_regions
-	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --address $(HOST):$(PORT)
 
 run: demo
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -174,8 +174,9 @@ def test_seed_demo_twice(db, monkeypatch):
     monkeypatch.setattr(seed_demo, "DEMO_EXTENSIONS", [])
     run("seed_demo")
     first = sorted(Organization.objects.values_list("name", "credit_code", "filing_number"))
-    output = run("seed_demo")
+    output = run("seed_demo", "--address", "0.0.0.0:8765")
     assert sorted(Organization.objects.values_list("name", "credit_code", "filing_number")) == first
+    assert "http://0.0.0.0:8765/login/" in output  # the address make run serves (HOST, PORT)
     suzhou = Organization.objects.filter(region__code__startswith="3205")
     assert suzhou.count() == 300
     for organization in suzhou:

@@ -76,6 +76,11 @@ def id_number(region6: str, born: date, seq: int) -> str:
 class Command(BaseCommand):
     help = "Load a demo city (苏州市 3205): its bureau, supervising units, 300 organizations, one login per role."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--address", default="127.0.0.1:8000", help="Where the portal will be served, for the login link."
+        )
+
     def handle(self, *args, **options):
         if not Region.objects.filter(code=CITY).exists():
             call_command("load_regions", stdout=self.stdout)
@@ -93,7 +98,7 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed(self.stdout)
-        self.print_logins(logins)
+        self.print_logins(logins, options["address"])
 
     def seed_registry(self) -> int:
         rng = random.Random(3205)
@@ -249,8 +254,8 @@ class Command(BaseCommand):
                     user.save(update_fields=["is_staff", "is_superuser"])
         return [(username, label) for username, _kind, _extra, label in logins]
 
-    def print_logins(self, logins):
+    def print_logins(self, logins, address):
         self.stdout.write("")
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}) at http://127.0.0.1:8000/login/")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}) at http://{address}/login/")
         for username, label in logins:
             self.stdout.write(f"  {username:<16} {label}")
