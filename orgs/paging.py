@@ -12,8 +12,8 @@ from django.db.models.query import ModelIterable
 
 class KeysFirstIterable(ModelIterable):
     """Model rows of a sliced query: its keys first (the query itself, narrowed to the key), then the rows by
-    key, ordered again. A query that is not sliced, or whose rows carry more than the model's columns
-    (annotations, extra selects) or that combines queries, is read as usual."""
+    key, ordered again. A query that is not sliced, whose rows carry more than the model's columns (annotations,
+    extra selects), that is DISTINCT ON some fields or that combines queries, is read as usual."""
 
     def __iter__(self):
         queryset = self.queryset

@@ -82,5 +82,6 @@ def test_keys_first_keeps_the_query_as_it_is_read(silk):
     assert list(keys_first(matches.values_list("name", flat=True))[:2]) == list(
         matches.values_list("name", flat=True)[:2]
     )
+    assert [o.pk for o in keys_first(matches.distinct())[1:3]] == [o.pk for o in matches[1:3]]
     deferred = keys_first(matches.only("name"))[:1][0]
     assert deferred.get_deferred_fields() >= {"address", "phone"}
