@@ -2,7 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/fees.py [--cases 500000]
 
-Needs the organizations of bench/generate.py. Adds fee cases up to --cases (COPY), then measures in one run:
+Needs the organizations of bench/generate.py. Adds fee cases up to --cases (COPY), gives each case without one the
+history and outcomes its status implies (as the services record them), then measures in one run:
 - the case list (first page, 50 rows) for a city and for the whole country through the API with a system's
   token (`fees:read`), against the same SQL run by raw psycopg and dumped to JSON (target ≤ 2×), with the API's
   query count;
@@ -44,6 +45,7 @@ from common import (  # noqa: E402
     raw,
     replay_json,
     staff_client,
+    staff_user,
     timed_together,
 )
 from django.db import connection  # noqa: E402
@@ -92,6 +94,104 @@ def add_cases(target: int) -> float:
     with connection.cursor() as cursor:
         # As autovacuum leaves a table after a load: visibility map set (index-only counts), statistics fresh.
         cursor.execute("VACUUM (ANALYZE) fees_feecase")
+    return time.perf_counter() - started
+
+
+# Each status's steps, as the services record them (fees.services: `_event`); a closed case with an even id closed
+# on a decision of no violation, after four steps.
+HISTORY_STEPS = {
+    "intake": ["created"],
+    "accepted": ["created", "accept"],
+    "investigating": ["created", "accept", "start_investigation"],
+    "rectifying": ["created", "accept", "start_investigation", "decide"],
+    "verified": ["created", "accept", "start_investigation", "decide", "submit_evidence", "verify"],
+    "closed": ["created", "accept", "start_investigation", "decide", "submit_evidence", "verify", "close"],
+    "dismissed": ["created", "dismiss"],
+}
+NOTES = {
+    "accept": "材料齐全，予以受理", "dismiss": "不属于涉企收费事项", "start_investigation": "已调取收费文件和会员大会决议",
+    "decide": "收费超出章程规定标准，责令整改", "submit_evidence": "已向会员企业退还多收费用", "verify": "整改到位",
+    "close": "结案",
+}  # fmt: skip
+VIOLATION = "(c.status IN ('rectifying', 'verified') OR (c.status = 'closed' AND c.id % 2 = 1))"
+
+
+def add_histories() -> float:
+    """Give every case without one the history and outcomes its status implies, as cases made through the
+    services have: 1–7 events (the supervisor as actor; a complaint arrives without one) and, after a decision
+    of violation, a `waive` outcome (and a `notify` for every third case). The case's own decision fields follow."""
+    started = time.perf_counter()
+    actor = staff_user("fees-history", region=None, roles=["supervisor"])
+    steps = ", ".join(
+        f"('{status}', {number}, '{action}', '{NOTES.get(action, '')}')"
+        for status, actions in HISTORY_STEPS.items()
+        for number, action in enumerate(actions, start=1)
+    )
+    with connection.cursor() as cursor:
+        # The cases without a history, fixed first: an anti-join inside the INSERT, planned on an empty table,
+        # would scan the rows the INSERT adds (invisible to it, read all the same) once per case.
+        cursor.execute("DROP TABLE IF EXISTS bench_bare_cases")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bench_bare_cases AS SELECT c.id FROM fees_feecase c "
+            "WHERE NOT EXISTS (SELECT 1 FROM fees_caseevent e WHERE e.case_id = c.id)"
+        )
+        cursor.execute("SELECT count(*) FROM bench_bare_cases")
+        if not cursor.fetchone()[0]:
+            cursor.execute("DROP TABLE bench_bare_cases")
+            return time.perf_counter() - started
+        cursor.execute("ANALYZE bench_bare_cases")
+        cursor.execute(
+            f"""
+            INSERT INTO fees_caseevent (case_id, action, note, data, actor_id, created_at)
+            SELECT c.id, p.action, p.note,
+                   CASE p.action
+                       WHEN 'created' THEN jsonb_build_object('source', c.source)
+                       WHEN 'decide' THEN CASE WHEN {VIOLATION}
+                           THEN jsonb_build_object('violation', true, 'deadline',
+                                                   (c.created_at + interval '60 days')::date,
+                                                   'outcomes', jsonb_build_array(jsonb_build_object(
+                                                       'outcome', 'waive', 'amount', round(c.amount_charged / 2, 2)::text,
+                                                       'enterprises', least(c.enterprises_affected, 10))))
+                           ELSE jsonb_build_object('violation', false) END
+                       ELSE '{{}}'::jsonb END,
+                   CASE WHEN p.action = 'created' AND c.source = 'complaint' THEN NULL ELSE {actor.pk} END,
+                   c.created_at + (p.step - 1) * interval '1 day'
+              FROM fees_feecase c
+              JOIN bench_bare_cases b ON b.id = c.id
+              JOIN (VALUES {steps}) AS p (status, step, action, note) ON p.status = c.status
+             WHERE NOT (c.status = 'closed' AND c.id % 2 = 0 AND p.step > 4)
+            """
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO fees_caseoutcome (case_id, outcome, amount, enterprises_benefiting, detail, new_standard,
+                                          punishment, credit_list)
+            SELECT c.id, o.outcome, CASE o.outcome WHEN 'waive' THEN round(c.amount_charged / 2, 2) ELSE 0 END,
+                   CASE o.outcome WHEN 'waive' THEN least(c.enterprises_affected, 10) ELSE 0 END,
+                   CASE o.outcome WHEN 'waive' THEN '退还多收会费' ELSE '在门户网站通报' END, '', '', ''
+              FROM fees_feecase c
+              JOIN bench_bare_cases b ON b.id = c.id
+              CROSS JOIN (VALUES ('waive'), ('notify')) AS o (outcome)
+             WHERE {VIOLATION} AND (o.outcome = 'waive' OR c.id % 3 = 0)
+            """
+        )
+        cursor.execute(
+            f"""
+            UPDATE fees_feecase c
+               SET violation = CASE WHEN c.status IN ('rectifying', 'verified', 'closed') THEN {VIOLATION} END,
+                   accepted_at = c.created_at + interval '1 day',
+                   decided_at = CASE WHEN c.status IN ('rectifying', 'verified', 'closed')
+                                     THEN c.created_at + interval '3 days' END,
+                   closed_at = CASE WHEN c.status = 'closed'
+                                    THEN c.created_at + CASE WHEN {VIOLATION} THEN interval '6 days'
+                                                             ELSE interval '3 days' END END
+              FROM bench_bare_cases b
+             WHERE b.id = c.id AND c.status NOT IN ('intake', 'dismissed')
+            """
+        )
+        cursor.execute("DROP TABLE bench_bare_cases")
+        for table in ("fees_caseevent", "fees_caseoutcome", "fees_feecase"):
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
     return time.perf_counter() - started
 
 
@@ -254,6 +354,7 @@ def main():
         populate([] if args.populate == "all" else args.populate.split(","))
         return
     results = {"cases": args.cases, "order": args.order, "load_seconds": round(add_cases(args.cases), 1)}
+    results["history_seconds"] = round(add_histories(), 1)
     results["case_list"] = [case_list(region, args.repeat, args.order) for region in (args.city, "")]
     results["supervisor"] = [
         case for region in (args.city, "") for case in supervisor_list(region, args.repeat, args.order)

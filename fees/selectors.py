@@ -1,6 +1,7 @@
 """Reads for fee remediation; who sees which case is decided here."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from orgs.access import access_for
@@ -8,7 +9,7 @@ from orgs.models import UserScope
 from orgs.selectors import filtered
 
 from .filters import FeeCaseFilterSet
-from .models import CampaignReturn, CampaignTarget, FeeCampaign, FeeCase, FeeNotice
+from .models import CampaignReturn, CampaignTarget, CaseEvent, FeeCampaign, FeeCase, FeeNotice
 
 Kind = UserScope.Kind
 
@@ -40,6 +41,12 @@ def overdue_cases(*, user) -> QuerySet[FeeCase]:
 
 def case_timeline(case: FeeCase):
     return case.events.select_related("actor").order_by("created_at", "id")
+
+
+def events_with_actor_names() -> QuerySet[CaseEvent]:
+    """Case events with their actor's username as `actor_name`: what the API shows of the actor, without a whole
+    user row for each event (a page of 50 cases carries about 170 events)."""
+    return CaseEvent.objects.annotate(actor_name=F(f"actor__{get_user_model().USERNAME_FIELD}"))
 
 
 def complaint_status(*, tracking_number: str, phone: str) -> FeeCase | None:

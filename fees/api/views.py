@@ -14,7 +14,6 @@ from orgs.models import Organization, UserScope
 
 from .. import selectors, services
 from ..filters import FeeCaseFilterSet
-from ..models import CaseEvent
 from .serializers import (
     CampaignProgressSerializer,
     CampaignReturnSerializer,
@@ -79,7 +78,7 @@ class FeeCaseViewSet(
         if self.action == "list":
             cases = cases.defer(*ORGANIZATION_UNREAD)  # a list shows the name only; the actions may read more
         return cases.prefetch_related(
-            prefetch_rows("outcomes"), prefetch_rows("events", CaseEvent.objects.select_related("actor"))
+            prefetch_rows("outcomes"), prefetch_rows("events", selectors.events_with_actor_names())
         )
 
     def get_serializer_class(self):
@@ -93,14 +92,21 @@ class FeeCaseViewSet(
             "hotline" if access_for(self.request.user).kind == UserScope.Kind.SYSTEM else "inspection"
         )
         data = {k: v for k, v in data.items() if k in services.CASE_FIELDS or k in ("organization",)}
-        serializer.instance = services.case_create(actor=self.request.user, source=source, **data)
+        serializer.instance = self._reread(
+            services.case_create(actor=self.request.user, source=source, **data)
+        )
 
     def perform_update(self, serializer):
         data = {k: v for k, v in serializer.validated_data.items() if k in services.CASE_FIELDS}
-        serializer.instance = services.case_update(actor=self.request.user, case=serializer.instance, **data)
+        case = services.case_update(actor=self.request.user, case=serializer.instance, **data)
+        serializer.instance = self._reread(case)
+
+    def _reread(self, case):
+        """The case as a read shows it (its outcomes and events loaded as get_queryset loads them)."""
+        return self.get_queryset().get(pk=case.pk)
 
     def _respond(self, case):
-        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
+        return Response(self.get_serializer(self._reread(case)).data)
 
     def _payload(self, serializer_class):
         payload = serializer_class(data=self.request.data)

@@ -8,6 +8,7 @@ from rest_framework.test import APIRequestFactory
 
 from fees.api.serializers import StaffFeeCaseSerializer
 from fees.models import CaseEvent, FeeCase
+from fees.selectors import events_with_actor_names
 from orgs.api.reading import DirectReadMixin, prefetch_rows
 from orgs.api.serializers import OrganizationSerializer
 from orgs.models import Organization, RegistrationApplication
@@ -80,12 +81,16 @@ def test_a_prefetched_case_reads_its_outcomes_and_events_from_the_prefetch(
     as_lists = FeeCase.objects.select_related("organization").prefetch_related(
         prefetch_rows("outcomes"), prefetch_rows("events", CaseEvent.objects.select_related("actor"))
     )
+    # As the API reads them: each event with its actor's username, not the whole user.
+    as_the_api = FeeCase.objects.select_related("organization").prefetch_related(
+        prefetch_rows("outcomes"), prefetch_rows("events", events_with_actor_names())
+    )
     request = APIRequestFactory().get("/")
     request.user = supervisor_city
     drf = serializers.Serializer.to_representation(
         StaffFeeCaseSerializer(context={"request": request}), FeeCase.objects.get(pk=case.pk)
     )
-    for cases in (plain, as_lists):
+    for cases in (plain, as_lists, as_the_api):
         prefetched = cases.get(pk=case.pk)
         serializer = StaffFeeCaseSerializer(prefetched, context={"request": request})
         with django_assert_num_queries(0):
