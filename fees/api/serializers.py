@@ -37,9 +37,8 @@ class EventSerializer(DirectReadMixin, serializers.ModelSerializer):
         fields = ["action", "note", "data", "actor", "created_at"]
 
     def get_actor(self, event) -> str | None:
-        if (
-            "actor_name" in event.__dict__
-        ):  # read through selectors.events_with_actor_names, as the API reads them
+        # The API reads events through selectors.events_with_actor_names: the name, without the user's row.
+        if "actor_name" in event.__dict__:
             return event.actor_name
         return event.actor.get_username() if event.actor_id else None
 
