@@ -180,6 +180,22 @@ def staff_client(label: str, *, region: str | None, roles: list[str]):
     return client
 
 
+def token_client(label: str, *, scopes: list[str], region: str):
+    """An API client with the token of a new system client (orgs.services.token_issue) in `region` ("": the
+    whole country). token_issue() wants an existing region: a national client is a provincial one widened."""
+    from rest_framework.test import APIClient
+
+    from orgs.models import UserScope
+    from orgs.services import token_issue
+
+    token, key = token_issue(name=f"bench-{label}-{time.time_ns()}", scopes=scopes, region=region or "11")
+    if not region:
+        UserScope.objects.filter(user=token.user).update(region=None)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
 def get_ok(client, url: str):
     def run():
         response = client.get(url)

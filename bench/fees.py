@@ -47,6 +47,7 @@ from common import (  # noqa: E402
     staff_client,
     staff_user,
     timed_together,
+    token_client,
 )
 from django.db import connection  # noqa: E402
 
@@ -201,19 +202,7 @@ def row_queries(queries) -> list:
 
 
 def case_list(region: str, repeat: int, order: str = "series") -> dict:
-    from rest_framework.test import APIClient
-
-    from orgs.models import UserScope
-    from orgs.services import token_issue
-
-    # token_issue() wants an existing region: a national client is a provincial one widened to the country.
-    token, key = token_issue(
-        name=f"bench-fees-{region or 'all'}-{time.time_ns()}", scopes=["fees:read"], region=region or "11"
-    )
-    if not region:
-        UserScope.objects.filter(user=token.user).update(region=None)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    client = token_client(f"fees-{region or 'all'}", scopes=["fees:read"], region=region)
     url = "/api/v1/fee-cases/?page_size=50"
 
     def api():

@@ -17,7 +17,7 @@ import statistics
 import sys
 import time
 
-from common import capture, replay_json, require_postgres, timed_together, write_report  # noqa: E402
+from common import capture, replay_json, require_postgres, timed_together, token_client, write_report  # noqa: E402
 
 CASES = [
     ("registry list, city 3205, national token", "orgs:read", "", "/api/v1/organizations/?region=3205&"),
@@ -29,21 +29,6 @@ CASES = [
     ),
     ("fee case list, the country", "fees:read", "", "/api/v1/fee-cases/?"),
 ]
-
-
-def client_for(scopes: list[str], region: str):
-    from rest_framework.test import APIClient
-
-    from orgs.models import UserScope
-    from orgs.services import token_issue
-
-    # token_issue() wants an existing region: a national client is a provincial one widened to the country.
-    token, key = token_issue(name=f"bench-overhead-{time.time_ns()}", scopes=scopes, region=region or "11")
-    if not region:
-        UserScope.objects.filter(user=token.user).update(region=None)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
 
 
 def cpu_ms(fn, repeat: int) -> float:
@@ -63,7 +48,7 @@ def line_fit(xs: list[int], ys: list[float]) -> tuple[float, float]:
 
 
 def measure(label: str, scopes: list[str], region: str, base: str, sizes: list[int], repeat: int) -> dict:
-    client = client_for(scopes, region)
+    client = token_client("overhead", scopes=scopes, region=region)
     rows = []
     for size in sizes:
         url = f"{base}page_size={size}"

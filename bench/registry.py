@@ -22,13 +22,12 @@ import argparse
 import json
 import os
 import sys
-import time
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode
 
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 
-from common import ORDERS, ROOT, plan, timed_together  # noqa: E402  (sets Django up on the bench database)
+from common import ORDERS, ROOT, plan, timed_together, token_client  # noqa: E402  (sets Django up on the bench database)
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -37,25 +36,7 @@ KNOWN = "中国复合材料工业协会"  # generated once by bench/generate.py 
 
 
 def client_for(region: str):
-    from django.core.exceptions import ValidationError
-    from rest_framework.test import APIClient
-
-    from orgs.models import UserScope
-    from orgs.services import token_issue
-
-    name = f"bench-registry-{region or 'national'}-{time.time_ns()}"
-    try:
-        token, key = token_issue(name=name, scopes=["orgs:read"], region=region)
-    except ValidationError:
-        if region:
-            raise
-        # token_issue() insists on an existing region code, so a national client (region "") cannot be
-        # issued through it: issue one for a province and widen its scope to the whole country.
-        token, key = token_issue(name=name, scopes=["orgs:read"], region="11")
-        UserScope.objects.filter(user=token.user).update(region=None)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
+    return token_client(f"registry-{region or 'national'}", scopes=["orgs:read"], region=region)
 
 
 def main_query(captured) -> str:
